@@ -1,0 +1,57 @@
+// Whether a kata can be checked on this machine, and if not, why, with the
+// command that fixes it. A missing feature makes a kata "unavailable", never
+// "failed": a learner on Docker (no io_uring) or under qemu (no vDSO) has done
+// nothing wrong.
+import { existsSync } from 'node:fs';
+import type { Arch, Kata } from './manifest.js';
+import { probeFeatures } from './probe.js';
+import { archsOf, hostArch, installCommand, isEmulated, missingTools, toolchainFor, which } from './targets.js';
+
+export interface ArchAvailability {
+  arch: Arch;
+  emulated: boolean;
+  available: boolean;
+  reason?: string;
+}
+
+export interface Availability {
+  available: boolean;
+  reason?: string;
+  archs: ArchAvailability[];
+}
+
+async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
+  const emulated = isEmulated(arch);
+  const no = (reason: string): ArchAvailability => ({ arch, emulated, available: false, reason });
+  if (!hostArch) return no(`this machine's architecture (${process.arch}) is not one the course supports`);
+  const requires = kata.requires ?? [];
+  if (emulated && requires.includes('native-arch'))
+    return no(`needs a real ${arch} machine (this one is ${hostArch}; emulation would not mean anything here)`);
+  const tc = toolchainFor(arch);
+  const missing = missingTools(tc);
+  if (missing.length) return no(`needs ${missing.join(', ')}: ${installCommand(missing)}`);
+  if (requires.includes('strace') && !emulated && !which('strace'))
+    return no(`needs strace to count syscalls: ${installCommand(['strace'])}`);
+  if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
+    return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
+  if (requires.includes('io_uring') || requires.includes('vdso')) {
+    const features = await probeFeatures(arch);
+    if (requires.includes('io_uring') && !features.io_uring)
+      return no(
+        `io_uring is not allowed here (${features.io_uring_error || 'unknown'})${
+          emulated ? ': qemu-user does not emulate it' : ': a container seccomp profile or kernel.io_uring_disabled blocks it'
+        }`,
+      );
+    if (requires.includes('vdso') && !features.vdso)
+      return no(`this process gets no vDSO (AT_SYSINFO_EHDR is 0)${emulated ? ': qemu-user gives none to guests' : ''}`);
+  }
+  return { arch, emulated, available: true };
+}
+
+export async function availabilityOf(kata: Kata): Promise<Availability> {
+  const archs = await Promise.all(archsOf(kata).map((a) => forArch(kata, a)));
+  // For 'any', the host arch decides; a foreign arch that is missing is a note.
+  const decisive = kata.arch === 'any' ? archs.filter((a) => !a.emulated) : archs;
+  const blocked = decisive.find((a) => !a.available);
+  return blocked ? { available: false, reason: blocked.reason, archs } : { available: true, archs };
+}

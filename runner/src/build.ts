@@ -1,0 +1,164 @@
+// Compiles a learner's file for one arch: their object alone (for diagnostics
+// and the symbol checks), then the kata program (driver + harness + their
+// code). Outcomes are cached by content hash, so a second check of an
+// unchanged file does not recompile.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Arch, BuildMode, Kata } from './manifest.js';
+import { displayPath, driverFile, nativeDir, workspaceDir } from './paths.js';
+import type { CheckResult } from './result.js';
+import { checkInstructions, checkSymbols } from './symbols.js';
+import { type Toolchain, toolchainFor, which } from './targets.js';
+import { runTool } from './tools.js';
+
+/** Bump when the way programs are built changes, to drop stale caches. */
+const BUILD_VERSION = 1;
+
+export const COMMON_CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-fdiagnostics-color=never'];
+const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
+const HARNESS_SOURCES = ['harness/harness.c', 'include/kata.h', 'include/kata-nolibc.h', 'harness/start-x86_64.S', 'harness/start-aarch64.S'];
+
+export interface BuildOutcome {
+  /** The program to run, when every build step passed. */
+  exe?: string;
+  /** compile, symbols, instructions: each pass or fail with the reason. */
+  checks: CheckResult[];
+  cached: boolean;
+}
+
+function buildMode(kata: Kata): BuildMode {
+  return kata.build?.mode ?? 'link';
+}
+
+function fingerprint(kata: Kata, tc: Toolchain, learnerSource: string): string {
+  const h = createHash('sha256');
+  const ccPath = which(tc.cc);
+  h.update(JSON.stringify({ v: BUILD_VERSION, arch: tc.arch, cc: ccPath, ccTime: ccPath ? statSync(ccPath).mtimeMs : 0 }));
+  h.update(JSON.stringify({ build: kata.build, symbols: kata.symbols, insn: kata.forbiddenInstructions }));
+  h.update(learnerSource);
+  h.update(readFileSync(driverFile(kata.id)));
+  for (const f of HARNESS_SOURCES) h.update(readFileSync(path.join(nativeDir, f)));
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Compiler output, trimmed to what a learner reads: the lines that matter first. */
+function compilerDetails(stderr: string): string[] {
+  const lines = stderr.trimEnd().split('\n').filter((l) => l.trim() !== '');
+  return lines.length > 40 ? [...lines.slice(0, 40), `… ${lines.length - 40} more lines`] : lines;
+}
+
+function firstError(stderr: string): string | undefined {
+  return stderr.split('\n').find((l) => /\berror\b/.test(l) || /undefined reference/.test(l));
+}
+
+async function harnessObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: string; error?: string }> {
+  const src = path.join(nativeDir, 'harness', 'harness.c');
+  const h = createHash('sha256').update(tc.cc).update(readFileSync(src)).update(readFileSync(path.join(nativeDir, 'include', 'kata.h')));
+  const obj = path.join(cacheRoot, `harness-${tc.arch}-${h.digest('hex').slice(0, 16)}.o`);
+  if (existsSync(obj)) return { obj };
+  const tmp = `${obj}.${process.pid}.tmp`;
+  const r = await runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', src, '-o', tmp]);
+  if (r.code !== 0) return { error: r.stderr };
+  renameSync(tmp, obj);
+  return { obj };
+}
+
+export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
+  const tc = toolchainFor(arch);
+  const cacheRoot = path.join(workspaceDir(), '.cache', 'build');
+  const source = readFileSync(learnerPath, 'utf8');
+  const key = fingerprint(kata, tc, source) + path.basename(learnerPath);
+  const dir = path.join(cacheRoot, createHash('sha256').update(key).digest('hex').slice(0, 32));
+  const outcomeFile = path.join(dir, 'outcome.json');
+  if (existsSync(outcomeFile)) {
+    const outcome = JSON.parse(readFileSync(outcomeFile, 'utf8')) as BuildOutcome;
+    if (!outcome.exe || existsSync(outcome.exe)) return { ...outcome, cached: true };
+  }
+  const work = `${dir}.${process.pid}.tmp`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const outcome = await buildFresh(kata, tc, learnerPath, work, cacheRoot);
+  // Publish atomically: a concurrent check never sees half a build.
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(work, dir);
+  const published: BuildOutcome = { ...outcome, exe: outcome.exe && path.join(dir, path.basename(outcome.exe)) };
+  writeFileSync(outcomeFile, JSON.stringify(published));
+  return published;
+}
+
+async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: string, cacheRoot: string): Promise<BuildOutcome> {
+  const arch = tc.arch;
+  const mode = buildMode(kata);
+  const shown = displayPath(learnerPath);
+  const include = ['-I', path.join(nativeDir, 'include')];
+  const extra = kata.build?.cflags ?? [];
+  const freestanding = mode === 'nostdlib' ? FREESTANDING : [];
+  const keepInline = mode === 'include' ? ['-fkeep-static-functions', '-fkeep-inline-functions'] : [];
+  const learnerObj = path.join(work, 'learner.o');
+  const checks: CheckResult[] = [];
+
+  const [compiled, harness] = await Promise.all([
+    runTool(tc.cc, [...COMMON_CFLAGS, ...extra, ...freestanding, ...keepInline, '-c', shown, '-o', learnerObj]),
+    mode === 'nostdlib' ? Promise.resolve({ obj: undefined, error: undefined }) : harnessObject(tc, cacheRoot),
+  ]);
+  if (compiled.code !== 0) {
+    checks.push({
+      name: 'compile',
+      kind: 'compile',
+      arch,
+      status: 'fail',
+      message: `${shown} does not compile: ${firstError(compiled.stderr) ?? 'see the compiler output'}`,
+      details: compilerDetails(compiled.stderr),
+    });
+    return { checks, cached: false };
+  }
+  if (harness.error) {
+    checks.push({ name: 'compile', kind: 'compile', arch, status: 'error', message: 'the shared harness does not compile (a bug in the course, not in your code)', details: compilerDetails(harness.error) });
+    return { checks, cached: false };
+  }
+  const warnings = compiled.stderr.trim();
+  checks.push({
+    name: 'compile',
+    kind: 'compile',
+    arch,
+    status: 'pass',
+    message: warnings ? `compiles, with warnings worth reading` : undefined,
+    details: warnings ? compilerDetails(compiled.stderr) : undefined,
+  });
+
+  const exe = path.join(work, 'prog');
+  const driver = driverFile(kata.id);
+  const staticFlag = tc.staticLink || mode === 'nostdlib' ? ['-static'] : [];
+  const libs = kata.build?.libs ?? [];
+  let linkArgs: string[];
+  if (mode === 'link') linkArgs = [...COMMON_CFLAGS, ...extra, ...include, driver, harness.obj!, learnerObj, ...staticFlag, ...libs, '-o', exe];
+  else if (mode === 'include')
+    linkArgs = [...COMMON_CFLAGS, ...extra, ...include, `-DKATA_LEARNER="${path.resolve(learnerPath)}"`, driver, harness.obj!, ...staticFlag, ...libs, '-o', exe];
+  else
+    linkArgs = [...COMMON_CFLAGS, ...extra, ...FREESTANDING, '-nostdlib', ...include, driver, learnerObj, path.join(nativeDir, 'harness', `start-${arch}.S`), '-static', '-o', exe];
+
+  const [symbols, instructions, linked] = await Promise.all([
+    checkSymbols(kata, tc, learnerObj, shown),
+    checkInstructions(kata, tc, learnerObj, shown),
+    runTool(tc.cc, linkArgs, { cwd: work }),
+  ]);
+  checks.push(symbols);
+  if (instructions) checks.push(instructions);
+  if (linked.code !== 0) {
+    const undefinedRef = /undefined reference to [`'"]([^`'"]+)/.exec(linked.stderr)?.[1];
+    checks.push({
+      name: 'link',
+      kind: 'compile',
+      arch,
+      status: 'fail',
+      message: undefinedRef
+        ? `does not link: nothing defines \`${undefinedRef}\`${mode === 'nostdlib' ? ' (this program has no libc at all)' : ''}`
+        : `does not build with the kata's driver: ${firstError(linked.stderr) ?? 'see the compiler output'}`,
+      details: compilerDetails(linked.stderr),
+    });
+    return { checks, cached: false };
+  }
+  const blocked = checks.some((c) => c.status !== 'pass');
+  return { exe: blocked ? undefined : exe, checks, cached: false };
+}

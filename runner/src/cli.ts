@@ -1,0 +1,173 @@
+// The command line: thin wrappers that load the kata set, call the module
+// that does the work, and print. Heavy modules (the judge, markdown) load
+// only in the commands that need them, so `list` starts fast.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { availabilityOf } from './availability.js';
+import { findKata, KataSetError, loadKatas } from './katas.js';
+import type { Kata } from './manifest.js';
+import { ensureLearnerFile, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
+import { displayPath } from './paths.js';
+
+const program = new Command();
+
+function budgetScale(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('must be a positive number, e.g. 1.5');
+  return n;
+}
+const budgetScaleOption = () => new Option('--budget-scale <factor>', 'multiply every ns/call budget (instructors)').argParser(budgetScale);
+
+/** The first kata, in course order, that is available here and not done. */
+async function currentKata(): Promise<Kata | undefined> {
+  const state = readState();
+  for (const kata of loadKatas().katas) {
+    if (progressOf(kata, state) === 'done') continue;
+    if (!(await availabilityOf(kata)).available) continue;
+    return kata;
+  }
+  return undefined;
+}
+
+async function checkAndShow(kata: Kata, opts: { json?: boolean; budgetScale?: number; file?: string }): Promise<boolean> {
+  const { checkKata } = await import('./judge.js');
+  const { renderResult } = await import('./render.js');
+  const file = opts.file ?? ensureLearnerFile(kata);
+  const result = await checkKata(kata, file, { budgetScale: opts.budgetScale });
+  if (!opts.file) recordCheck(kata, file, result.status);
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(renderResult(result, { hintCommand: `npx syscall-katas hint ${kata.id}` }));
+  return result.status === 'pass';
+}
+
+program
+  .name('syscall-katas')
+  .description('Katas on the system call boundary: raw syscalls, batching, io_uring and the vDSO.')
+  .showHelpAfterError('(add --help for usage)');
+
+program
+  .command('next')
+  .description('show the next unfinished kata, its instructions and a verdict on your file')
+  .option('--brief', 'skip the instructions, show only the verdict')
+  .addOption(budgetScaleOption())
+  .action(async (opts: { brief?: boolean; budgetScale?: number }) => {
+    const kata = await currentKata();
+    if (!kata) {
+      console.log(pc.green('Every kata available on this machine is done. `npx syscall-katas list` shows the full picture.'));
+      return;
+    }
+    const { renderHeader, renderInstructions } = await import('./render.js');
+    const file = ensureLearnerFile(kata);
+    console.log(renderHeader(kata, displayPath(file)));
+    if (!opts.brief) console.log(`\n${renderInstructions(kata)}\n`);
+    console.log(pc.bold('\nChecking your file…'));
+    const passed = await checkAndShow(kata, opts);
+    console.log(
+      passed
+        ? `\nRun ${pc.cyan('npx syscall-katas next')} for the next kata.`
+        : `\nEdit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`,
+    );
+    process.exitCode = passed ? 0 : 1;
+  });
+
+program
+  .command('list')
+  .description('every kata with its track, arch and status')
+  .option('--json', 'print [{id, title, track, arch, status}] as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const state = readState();
+    const rows = await Promise.all(
+      loadKatas().katas.map(async (k) => {
+        const avail = await availabilityOf(k);
+        const status = avail.available ? progressOf(k, state) : 'unavailable';
+        return { id: k.id, title: k.title, track: k.track, arch: k.arch, status, ...(avail.reason ? { reason: avail.reason } : {}) };
+      }),
+    );
+    if (opts.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return;
+    }
+    const paint: Record<string, (s: string) => string> = { done: pc.green, failing: pc.red, 'not-started': pc.dim, unavailable: pc.yellow };
+    const idWidth = Math.max(...rows.map((r) => r.id.length));
+    for (const r of rows) {
+      const status = (paint[r.status] ?? String)(r.status.padEnd(11));
+      console.log(`${r.id.padEnd(idWidth)}  ${r.arch.padEnd(7)}  ${status}  ${r.title}${r.reason ? pc.dim(` (${r.reason})`) : ''}`);
+    }
+    const done = rows.filter((r) => r.status === 'done').length;
+    console.log(pc.dim(`\n${done} of ${rows.length} done`));
+  });
+
+program
+  .command('check')
+  .description('check one kata (your workspace file, or --file)')
+  .argument('<id>', 'kata id, as in `syscall-katas list`')
+  .option('--json', 'print the result model as JSON')
+  .option('--file <path>', 'check this file instead of your workspace copy (your progress is not recorded)')
+  .addOption(budgetScaleOption())
+  .action(async (id: string, opts: { json?: boolean; file?: string; budgetScale?: number }) => {
+    const passed = await checkAndShow(findKata(id), opts);
+    process.exitCode = passed ? 0 : 1;
+  });
+
+program
+  .command('hint')
+  .description('show the next hint for a kata (the current one by default)')
+  .argument('[id]', 'kata id')
+  .action(async (id?: string) => {
+    const kata = id ? findKata(id) : await currentKata();
+    if (!kata) return console.log('No unfinished kata: nothing to hint at.');
+    const i = nextHintIndex(kata);
+    console.log(`${pc.bold(`Hint ${i + 1} of ${kata.hints.length}`)} for ${kata.id}:\n\n${kata.hints[i]}`);
+    if (i + 1 < kata.hints.length) console.log(pc.dim(`\n(run it again for the next hint)`));
+  });
+
+program
+  .command('reset')
+  .description('restore the starting file of a kata; yours is kept as a backup')
+  .argument('<id>', 'kata id')
+  .action((id: string) => {
+    const { file, backup } = resetLearnerFile(findKata(id));
+    console.log(`Restored ${displayPath(file)} to its starting state.`);
+    if (backup) console.log(`Your previous version is kept at ${displayPath(backup)}`);
+  });
+
+program
+  .command('doctor')
+  .description('which toolchains and kernel features are present, and how to install what is missing')
+  .option('--json', 'print the findings as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const { diagnose, renderDiagnosis } = await import('./doctor.js');
+    const findings = await diagnose();
+    console.log(opts.json ? JSON.stringify(findings, null, 2) : renderDiagnosis(findings));
+  });
+
+program
+  .command('verify')
+  .description('maintainers: every reference solution passes and every starting file fails')
+  .argument('[ids...]', 'kata ids (default: all)')
+  .option('--json', 'print the verification as JSON')
+  .option('--allow-unavailable', 'do not count katas this machine cannot run as failures')
+  .addOption(budgetScaleOption())
+  .action(async (ids: string[], opts: { json?: boolean; allowUnavailable?: boolean; budgetScale?: number }) => {
+    const { runVerify } = await import('./verify-command.js');
+    process.exitCode = await runVerify(ids, opts);
+  });
+
+program
+  .command('watch')
+  .description('re-check the current kata each time you save; press n to move on when it passes')
+  .argument('[id]', 'kata id (default: the next unfinished one)')
+  .option('--poll', 'poll for changes (for filesystems where change events do not arrive)')
+  .addOption(budgetScaleOption())
+  .action(async (id: string | undefined, opts: { poll?: boolean; budgetScale?: number }) => {
+    const { watch } = await import('./watch.js');
+    await watch({ id, poll: opts.poll, budgetScale: opts.budgetScale, currentKata, checkAndShow });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof KataSetError) console.error(pc.red(`syscall-katas: the kata set is broken: ${e.message}`));
+  else console.error(pc.red(`syscall-katas: ${(e as Error).message}`));
+  process.exitCode = 2;
+}

@@ -1,0 +1,61 @@
+// `syscall-katas doctor`: what this machine has for the course, and the exact
+// command that installs what is missing.
+import { existsSync } from 'node:fs';
+import pc from 'picocolors';
+import type { Arch } from './manifest.js';
+import { type Features, probeFeatures } from './probe.js';
+import { hostArch, installCommand, missingTools, toolchainFor, which } from './targets.js';
+
+interface Finding {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** Tools whose packages fix it. */
+  fix?: string;
+}
+
+export interface Diagnosis {
+  hostArch: string;
+  findings: Finding[];
+  install?: string;
+}
+
+function tool(name: string, purpose: string): Finding {
+  const found = which(name);
+  return { name, ok: !!found, detail: found ? `${found} (${purpose})` : `missing: ${purpose}`, fix: found ? undefined : name };
+}
+
+export async function diagnose(): Promise<Diagnosis> {
+  const findings: Finding[] = [];
+  const host = hostArch;
+  if (!host) return { hostArch: process.arch, findings: [{ name: 'architecture', ok: false, detail: `${process.arch} is not supported (x86_64 or aarch64)` }] };
+  const foreign: Arch = host === 'x86_64' ? 'aarch64' : 'x86_64';
+  const native = toolchainFor(host);
+  const cross = toolchainFor(foreign);
+  findings.push(tool(native.cc, `C compiler for ${host} katas`));
+  findings.push(tool('strace', 'counts syscalls natively'));
+  findings.push(tool(cross.cc, `cross compiler for ${foreign} katas`));
+  findings.push(tool(cross.emulator!, `runs ${foreign} katas on this ${host} machine`));
+  const liburing = existsSync('/usr/include/liburing.h');
+  findings.push({ name: 'liburing', ok: liburing, detail: liburing ? '/usr/include/liburing.h' : 'missing: headers and library for the io_uring katas', fix: liburing ? undefined : 'liburing-dev' });
+  const feature = (arch: Arch, f: Features) => {
+    const where = arch === host ? 'natively' : `under ${toolchainFor(arch).emulator}`;
+    findings.push({ name: `io_uring (${arch})`, ok: f.io_uring, detail: f.io_uring ? `allowed ${where}` : `not available ${where}: ${f.io_uring_error}` });
+    findings.push({ name: `vDSO (${arch})`, ok: f.vdso, detail: f.vdso ? `present ${where}` : `absent ${where} (AT_SYSINFO_EHDR is 0)` });
+  };
+  if (missingTools(native).length === 0) feature(host, await probeFeatures(host));
+  if (missingTools(cross).length === 0) feature(foreign, await probeFeatures(foreign));
+  const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
+  return { hostArch: host, findings, install: fixes.length ? installCommand(fixes) : undefined };
+}
+
+export function renderDiagnosis(d: Diagnosis): string {
+  const lines = [`${pc.bold('syscall-katas doctor')} — this machine is ${d.hostArch}`, ''];
+  for (const f of d.findings) lines.push(`  ${f.ok ? pc.green('✓') : pc.yellow('✗')} ${f.name.padEnd(20)} ${f.detail}`);
+  lines.push('');
+  if (d.install) lines.push(`Install what is missing with:\n  ${pc.cyan(d.install)}`);
+  else lines.push(pc.green('Everything the course uses is here.'));
+  const kernelOnly = d.findings.filter((f) => !f.ok && !f.fix);
+  if (kernelOnly.length) lines.push(pc.dim('Katas that need a missing kernel feature show as "unavailable", not failed.'));
+  return lines.join('\n');
+}

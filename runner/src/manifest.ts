@@ -1,0 +1,65 @@
+// The kata manifest's shape, as TypeScript sees it. schemas/kata.schema.json is
+// the source of truth; these types mirror it for the compiler's benefit.
+export type Arch = 'x86_64' | 'aarch64';
+export type TargetArch = Arch | 'any';
+export type Requirement = 'strace' | 'liburing' | 'io_uring' | 'vdso' | 'native-arch';
+export type BuildMode = 'link' | 'include' | 'nostdlib';
+
+export interface CasesCheck {
+  kind: 'cases';
+  cases: string[];
+}
+export interface ExitStatusCheck {
+  kind: 'exit-status';
+  runs?: number;
+  description?: string;
+}
+export interface NsPerCallCheck {
+  kind: 'ns-per-call';
+  bench: string;
+  label: string;
+  reference: string;
+  maxRatio: number;
+  epochs?: number;
+}
+export interface SyscallCountCheck {
+  kind: 'syscall-count';
+  run: string;
+  syscalls: string[];
+  perCall: number;
+}
+export type CheckSpec = CasesCheck | ExitStatusCheck | NsPerCallCheck | SyscallCountCheck;
+
+export interface KataManifest {
+  formatVersion: 1;
+  id: string;
+  title: string;
+  track: string;
+  arch: TargetArch;
+  requires?: Requirement[];
+  build?: { mode?: BuildMode; cflags?: string[]; libs?: string[] };
+  symbols: { define: string[]; forbid?: string[]; noLibc?: boolean; forbidReason?: string };
+  forbiddenInstructions?: { pattern: string; why: string }[];
+  hints: string[];
+  timeoutMs?: number;
+  checks: CheckSpec[];
+}
+
+export interface Track {
+  id: string;
+  title: string;
+}
+
+export interface CourseFile {
+  formatVersion: 1;
+  tracks: Track[];
+  order: string[];
+}
+
+/** A kata as the rest of the runner sees it: manifest plus where its files are. */
+export interface Kata extends KataManifest {
+  trackTitle: string;
+  dir: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -1,0 +1,49 @@
+// Kernel features a kata may need (io_uring allowed, vDSO present), probed by
+// a tiny C program for the target arch and cached per kernel release.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Arch } from './manifest.js';
+import { nativeDir, workspaceDir } from './paths.js';
+import { runProgram } from './sandbox.js';
+import { toolchainFor } from './targets.js';
+import { runTool } from './tools.js';
+
+export interface Features {
+  io_uring: boolean;
+  io_uring_error: string;
+  vdso: boolean;
+}
+
+export async function probeFeatures(arch: Arch): Promise<Features> {
+  const cacheDir = path.join(workspaceDir(), '.cache');
+  const cacheFile = path.join(cacheDir, `features-${arch}.json`);
+  const key = `${os.hostname()} ${os.release()}`;
+  try {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; features: Features };
+    if (cached.key === key) return cached.features;
+  } catch {
+    /* not probed yet */
+  }
+  const tc = toolchainFor(arch);
+  mkdirSync(cacheDir, { recursive: true });
+  const exe = path.join(cacheDir, `features-${arch}`);
+  const built = await runTool(tc.cc, [
+    '-O2',
+    ...(tc.staticLink ? ['-static'] : []),
+    path.join(nativeDir, 'probes', 'features.c'),
+    '-o',
+    exe,
+  ]);
+  const unknown: Features = { io_uring: false, io_uring_error: `probe did not build: ${built.stderr.trim()}`, vdso: false };
+  if (built.code !== 0) return unknown;
+  const ran = await runProgram({ argv: tc.emulator ? [tc.emulator, exe] : [exe], timeoutMs: 10_000 });
+  let features: Features;
+  try {
+    features = JSON.parse(ran.stdout) as Features;
+  } catch {
+    return { ...unknown, io_uring_error: 'probe gave no answer' };
+  }
+  writeFileSync(cacheFile, JSON.stringify({ key, features }));
+  return features;
+}

@@ -1,0 +1,65 @@
+// The one result model. `check --json`, the terminal view, `verify` and (later)
+// every grading format are views of these types. Results start from "error:
+// nothing ran" so that a silent crash can never read as a pass.
+import type { Arch } from './manifest.js';
+
+export const RESULT_VERSION = 1;
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped' | 'not-enforced' | 'unavailable';
+export type KataStatus = 'pass' | 'fail' | 'error' | 'unavailable';
+
+export interface BudgetFigures {
+  /** Median ns/call of the learner's code. */
+  nsPerCall: number;
+  /** Median ns/call of the reference, measured in the same run. */
+  referenceNsPerCall: number;
+  /** The budget on this machine, in ns/call. */
+  budgetNs: number;
+  reference: string;
+  maxRatio: number;
+  /** Median absolute percentage deviation of the learner's epochs. */
+  spreadPct: number;
+  epochs: number;
+}
+
+export interface SyscallFigures {
+  counted: number;
+  expected: number;
+  calls: number;
+  syscalls: string[];
+}
+
+export interface CheckResult {
+  /** e.g. "compile", "symbols", "case pipe", "exit status", "getppid ns/call" */
+  name: string;
+  kind: 'compile' | 'symbols' | 'instructions' | 'case' | 'exit-status' | 'ns-per-call' | 'syscall-count';
+  arch: Arch;
+  status: CheckStatus;
+  /** One line a learner can act on. */
+  message?: string;
+  /** Further lines: compiler output, expected vs got, the inputs used. */
+  details?: string[];
+  budget?: BudgetFigures;
+  syscalls?: SyscallFigures;
+}
+
+export interface KataResult {
+  version: typeof RESULT_VERSION;
+  id: string;
+  title: string;
+  status: KataStatus;
+  /** Why it is unavailable or could not be graded. */
+  reason?: string;
+  file: string;
+  archs: Arch[];
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+export function overallStatus(checks: CheckResult[]): KataStatus {
+  if (checks.length === 0) return 'error';
+  if (checks.some((c) => c.status === 'error')) return 'error';
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.every((c) => c.status === 'unavailable')) return 'unavailable';
+  return 'pass';
+}

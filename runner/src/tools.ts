@@ -1,0 +1,23 @@
+// Runs the trusted toolchain (cc, nm, objdump, strace -V, qemu --version) with
+// zx. Learner programs never go through here: see sandbox.ts.
+import { $ } from 'zx';
+
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runTool(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
+  try {
+    const p = await $({
+      cwd: opts.cwd,
+      nothrow: true,
+      quiet: true,
+      timeout: opts.timeoutMs ?? 60_000,
+    })`${cmd} ${args}`;
+    return { code: p.exitCode ?? 1, stdout: p.stdout, stderr: p.stderr };
+  } catch (e) {
+    return { code: 127, stdout: '', stderr: `could not run ${cmd}: ${(e as Error).message}` };
+  }
+}
