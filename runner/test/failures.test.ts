@@ -1,0 +1,30 @@
+// Golden fixtures: learner files that go wrong in each way a learner's can,
+// checked against x86-write, each with the message a learner would see.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkKata } from '../src/judge.js';
+import { findKata } from '../src/katas.js';
+import { hostArch } from '../src/targets.js';
+
+const root = path.join(import.meta.dirname, 'fixtures', 'x86-write');
+
+interface Expected {
+  status: string;
+  check: string;
+  message: string[];
+  timeoutMs?: number;
+}
+
+describe.runIf(hostArch === 'x86_64')('what a learner sees when x86-write goes wrong', () => {
+  for (const name of readdirSync(root)) {
+    const expected = JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
+    it(name, async () => {
+      const result = await checkKata(findKata('x86-write'), path.join(root, name, 'exercise.c'), { timeoutMs: expected.timeoutMs });
+      expect(result.status).toBe(expected.status);
+      const failing = result.checks.find((c) => c.status === 'fail');
+      expect(failing?.name).toBe(expected.check);
+      for (const part of expected.message) expect(failing?.message).toContain(part);
+    });
+  }
+});
