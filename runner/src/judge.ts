@@ -13,13 +13,15 @@ import { DEFAULT_TIMEOUT_MS } from './manifest.js';
 import { type HarnessRecord, parseChannel } from './protocol.js';
 import { type CheckResult, type KataResult, overallStatus, RESULT_VERSION } from './result.js';
 import { type RunOutcome, runProgram } from './sandbox.js';
-import { describeSignal, withErrnoName } from './signals.js';
+import { signalMeaning, withErrnoName } from './signals.js';
 import { median, spreadPct } from './stats.js';
 import { isEmulated, toolchainFor } from './targets.js';
 
 export interface CheckOptions {
   /** Multiplies every ns budget (an instructor's knob). */
   budgetScale?: number;
+  /** Overrides the kata's timeout per run, in ms. */
+  timeoutMs?: number;
 }
 
 /** Emulated programs run several times slower: their timeouts stretch. */
@@ -47,7 +49,7 @@ function abnormalEnd(out: RunOutcome, ctx: RunContext, during: string): string |
   if (out.spawnError) return `the program could not be started: ${out.spawnError}`;
   if (out.timedOut) return `did not finish within ${(ctx.timeoutMs / 1000).toFixed(1)} s ${during} (an endless loop, or a call that blocks?)`;
   if (out.flooded) return `flooded the results channel ${during}; it was stopped`;
-  if (out.signal) return `crashed with ${describeSignal(out.signal)} ${during}`;
+  if (out.signal) return `crashed with ${out.signal} ${during}: ${signalMeaning(out.signal)}`;
   return undefined;
 }
 
@@ -287,7 +289,7 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
     arch,
     exe: build.exe,
     emulator: tc.emulator,
-    timeoutMs: (kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
+    timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
     options,
   };
   let correct = true;

@@ -62,4 +62,4 @@ export interface Kata extends KataManifest {
   dir: string;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = 5_000;

@@ -16,8 +16,9 @@ const signalWords: Record<string, string> = {
   SIGXFSZ: 'file size limit exceeded',
 };
 
-export function describeSignal(signal: string): string {
-  return `${signal} (${signalWords[signal] ?? 'signal'})`;
+/** What a fatal signal usually means, in words. */
+export function signalMeaning(signal: string): string {
+  return signalWords[signal] ?? 'a fatal signal';
 }
 
 const errnoNames = new Map<number, string>(
