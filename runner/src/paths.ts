@@ -16,7 +16,10 @@ export const courseFile = path.join(exercisesDir, 'course.json');
  * and `verify` always have the originals. SYSCALL_KATAS_WORKSPACE moves it
  * (tests, instructors grading a folder of submissions). */
 export function workspaceDir(): string {
-  return path.resolve(process.env.SYSCALL_KATAS_WORKSPACE ?? path.join(repoRoot, 'workspace'));
+  if (process.env.SYSCALL_KATAS_WORKSPACE) return path.resolve(process.env.SYSCALL_KATAS_WORKSPACE);
+  // Installed as a dependency, the package folder is no place for the learner's work.
+  const installed = repoRoot.split(path.sep).includes('node_modules');
+  return installed ? path.resolve('syscall-katas-workspace') : path.join(repoRoot, 'workspace');
 }
 
 export function exerciseFile(id: string): string {
