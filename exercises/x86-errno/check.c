@@ -99,15 +99,16 @@ static void efault(void)
 {
 	int fds[2];
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A page nobody may read: the kernel cannot copy from it either. */
+	unsigned char *p = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED || pipe(fds) != 0)
 		return kata_expect_true("mmap() and pipe() for the test", 0, "the harness could not set up");
-	munmap(p, page); /* now nothing is mapped there */
 	unsigned char *bad = p + kata_rand_range(0, page - 64);
 	long len = (long)kata_rand_range(1, 64);
 	char what[80];
-	snprintf(what, sizeof(what), "write(pipe, %p (unmapped), %ld)", (void *)bad, len);
+	snprintf(what, sizeof(what), "write(pipe, %p (a PROT_NONE page), %ld)", (void *)bad, len);
 	real_error(what, SYS_write, fds[1], (long)bad, len);
+	munmap(p, page);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -131,13 +132,13 @@ static void success(void)
 	kata_note("write(pipe, %zu random bytes) through raw_syscall3", len);
 	long raw = raw_syscall3(SYS_write, fds[1], (long)sent, (long)len);
 	kata_expect_i64("raw_syscall3 return value (bytes written)", (long long)len, raw);
+	close(fds[1]); /* so that the read below sees end-of-file, not a wait */
 	ssize_t n = read(fds[0], got, sizeof(got));
 	kata_expect_bytes("bytes read back from the pipe", sent, len, got, n < 0 ? 0 : (size_t)n);
 	int before = sentinel(), err = before;
 	kata_expect_i64("libc_style(that) return value", (long long)len, libc_style(raw, &err));
 	kata_expect_i64("*err after libc_style(that) (no error: left alone)", before, err);
 	close(fds[0]);
-	close(fds[1]);
 }
 
 /* A real system call whose successful result is negative as a long:

@@ -49,7 +49,7 @@ function compilerDetails(stderr: string): string[] {
 }
 
 function firstError(stderr: string): string | undefined {
-  return stderr.split('\n').find((l) => /\berror\b/.test(l) || /undefined reference/.test(l));
+  return stderr.split('\n').find((l) => /: (fatal )?error: /.test(l) || /undefined reference/.test(l));
 }
 
 async function harnessObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: string; error?: string }> {

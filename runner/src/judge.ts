@@ -163,7 +163,15 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
       const returned = out.signal === 'SIGILL' ? ' — that is the trap after _start: your exit function returned instead of ending the process' : '';
       return [{ ...base, status: 'fail', message: bad + returned, details: outputDetails(out) }];
     }
-    if (out.code !== code) return [{ ...base, status: 'fail', message: `exited with status ${out.code}, expected ${code} (the argument passed to your function)`, details: outputDetails(out) }];
+    if (out.code !== code)
+      return [
+        {
+          ...base,
+          status: 'fail',
+          message: `exited with status ${out.code}, expected ${code} (the argument passed to your function)`,
+          details: [...(spec.description ? [spec.description] : []), ...outputDetails(out)],
+        },
+      ];
   }
   return [{ ...base, status: 'pass', details: [`${runs} runs, each exiting with the random status asked for`] }];
 }
