@@ -4,7 +4,6 @@
 // nothing wrong.
 import { existsSync } from 'node:fs';
 import type { Arch, Kata } from './manifest.js';
-import { probeFeatures } from './probe.js';
 import { archsOf, hostArch, installCommand, isEmulated, missingTools, toolchainFor, which } from './targets.js';
 
 export interface ArchAvailability {
@@ -35,6 +34,7 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
     return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
   if (requires.includes('io_uring') || requires.includes('vdso')) {
+    const { probeFeatures } = await import('./probe.js'); // compiles a probe: only when needed
     const features = await probeFeatures(arch);
     if (requires.includes('io_uring') && !features.io_uring)
       return no(

@@ -20,6 +20,16 @@ const marks: Record<CheckStatus, string> = {
 export function renderInstructions(kata: Kata): string {
   const markdown = readFileSync(instructionsFile(kata.id), 'utf8');
   const marked = new Marked(markedTerminal({ reflowText: true, width: Math.min(process.stdout.columns || 80, 100), tab: 2 }) as never);
+  // marked-terminal leaves **bold** and `code` inside list items unrendered
+  // (marked-terminal issue #304): render a text token's inline children
+  // ourselves, and fall back to its renderer (return false) otherwise.
+  marked.use({
+    renderer: {
+      text(token) {
+        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+      },
+    },
+  });
   return (marked.parse(markdown) as string).trimEnd();
 }
 

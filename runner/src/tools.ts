@@ -1,6 +1,5 @@
 // Runs the trusted toolchain (cc, nm, objdump, strace -V, qemu --version) with
 // zx. Learner programs never go through here: see sandbox.ts.
-import { $ } from 'zx';
 
 export interface ToolResult {
   code: number;
@@ -10,6 +9,7 @@ export interface ToolResult {
 
 export async function runTool(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<ToolResult> {
   try {
+    const { $ } = await import('zx'); // loaded on first use: `list` never needs it
     const p = await $({
       cwd: opts.cwd,
       nothrow: true,
