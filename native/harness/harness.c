@@ -168,7 +168,7 @@ void kata_expect_bytes(const char *what, const void *expected, size_t expected_l
 			first_diff++;
 		int same = expected_len == got_len && first_diff == common;
 		out_fmt(&o, ",\"expected\":\"%zu bytes\",\"got\":\"%zu bytes%s\"", expected_len,
-			got_len, same ? "" : ", first difference");
+			got_len, same ? "" : " (different)");
 		if (!same)
 			out_fmt(&o, ",\"detail\":\"first difference at byte %zu\"", first_diff);
 	}

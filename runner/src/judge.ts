@@ -132,11 +132,14 @@ async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[
       continue;
     }
     if (wrong) {
-      const diff = wrong.kind === 'bytes' ? wrong.detail ?? firstDifference(wrong.expected, wrong.got) : wrong.detail;
+      const diff = wrong.kind === 'bytes' ? wrong.detail ?? firstDifference(wrong.expected, wrong.got) : undefined;
       results.push({
         ...label,
         status: 'fail',
-        message: `${wrong.what}: expected ${formatValue(wrong.kind, wrong.expected)}, got ${formatValue(wrong.kind, wrong.got)}`,
+        message:
+          wrong.kind === 'bool'
+            ? `${wrong.what}${wrong.detail ? `: ${wrong.detail}` : ': no'}`
+            : `${wrong.what}: expected ${formatValue(wrong.kind, wrong.expected)}, got ${formatValue(wrong.kind, wrong.got)}`,
         details: [...notes.map((n) => `inputs: ${n}`), ...(diff ? [diff] : [])],
       });
     } else if (expects.length === 0) {
@@ -177,7 +180,7 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
 }
 
 async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<CheckResult[]> {
-  const base = { name: `${spec.label} ns/call`, kind: 'ns-per-call' as const, arch: ctx.arch };
+  const base = { name: spec.label, kind: 'ns-per-call' as const, arch: ctx.arch };
   if (isEmulated(ctx.arch))
     return [{ ...base, status: 'not-enforced', message: `not enforced under emulation (${ctx.emulator}): timings there mean nothing` }];
   const epochs = spec.epochs ?? 11;
@@ -190,11 +193,16 @@ async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<CheckRe
   const ns = median(bench.learnerWallNs);
   const ref = median(bench.referenceWallNs);
   const budgetNs = ref * spec.maxRatio * (ctx.options.budgetScale ?? 1);
+  // Wall time well above the thread's CPU time means it waited for a core:
+  // the figure is inflated by other load, and the learner should know.
+  const busy = Math.max(ns / median(bench.learnerCpuNs), ref / median(bench.referenceCpuNs));
+  const contention = busy > 1.2 ? [`the machine was busy while timing (wall/CPU time ${busy.toFixed(2)}): figures may be inflated; re-run on a quieter machine`] : undefined;
   return [
     {
       ...base,
       status: ns <= budgetNs ? 'pass' : 'fail',
-      message: `${spec.label}: ${ns.toFixed(0)} ns/call (budget ${budgetNs.toFixed(0)} ns, ${spec.reference} ${ref.toFixed(0)} ns)`,
+      message: `${ns.toFixed(0)} ns/call (budget ${budgetNs.toFixed(0)} ns, ${spec.reference} ${ref.toFixed(0)} ns)`,
+      details: contention,
       budget: {
         nsPerCall: ns,
         referenceNsPerCall: ref,
@@ -280,7 +288,7 @@ function skippedName(spec: CheckSpec): string {
     case 'exit-status':
       return 'exit status';
     case 'ns-per-call':
-      return `${spec.label} ns/call`;
+      return spec.label;
     case 'syscall-count':
       return `${spec.syscalls.join('+')} syscall count`;
   }
