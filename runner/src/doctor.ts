@@ -51,7 +51,7 @@ export async function diagnose(): Promise<Diagnosis> {
 
 export function renderDiagnosis(d: Diagnosis): string {
   const lines = [`${pc.bold('syscall-katas doctor')} — this machine is ${d.hostArch}`, ''];
-  for (const f of d.findings) lines.push(`  ${f.ok ? pc.green('✓') : pc.yellow('✗')} ${f.name.padEnd(20)} ${f.detail}`);
+  for (const f of d.findings) lines.push(`  ${f.ok ? pc.green('✓') : pc.yellow('✗')} ${f.name.padEnd(22)} ${f.detail}`);
   lines.push('');
   if (d.install) lines.push(`Install what is missing with:\n  ${pc.cyan(d.install)}`);
   else lines.push(pc.green('Everything the course uses is here.'));

@@ -161,11 +161,10 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
     const code = randomInt(1, 251);
     const out = await runProgram({ argv: command(ctx, [String(code)]), timeoutMs: ctx.timeoutMs });
     const during = `when asked to exit with status ${code}`;
+    if (out.signal === 'SIGILL' && !out.timedOut)
+      return [{ ...base, status: 'fail', message: `crashed with SIGILL ${during}: your exit function returned, and _start ran into the trap instruction placed after the call`, details: outputDetails(out) }];
     const bad = abnormalEnd(out, ctx, during);
-    if (bad) {
-      const returned = out.signal === 'SIGILL' ? ' — that is the trap after _start: your exit function returned instead of ending the process' : '';
-      return [{ ...base, status: 'fail', message: bad + returned, details: outputDetails(out) }];
-    }
+    if (bad) return [{ ...base, status: 'fail', message: bad, details: outputDetails(out) }];
     if (out.code !== code)
       return [
         {

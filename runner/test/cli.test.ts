@@ -1,7 +1,7 @@
 // The command-line contract that CI scripts and instructors rely on, run
 // against the built CLI in a child process, as a learner would run it.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -111,6 +111,28 @@ describe('syscall-katas CLI', () => {
     const { code, stderr } = await cli(['check', 'x86-wrte'], fresh());
     expect(code).toBe(2);
     expect(stderr).toContain('No kata "x86-wrte"');
+  });
+
+  it('shows katas whose tools are missing as unavailable, with the install command', async () => {
+    // A PATH with node and the native toolchain only: no cross compiler, no qemu.
+    const bin = fresh();
+    for (const tool of ['node', 'cc', 'nm', 'objdump', 'strace']) {
+      const found = (await run('sh', ['-c', `command -v ${tool}`])).stdout.trim();
+      if (found) symlinkSync(found, path.join(bin, tool));
+    }
+    const { stdout } = await run(process.execPath, [path.join(repo, 'runner', 'bin', 'syscall-katas.js'), 'list', '--json'], {
+      cwd: repo,
+      env: { SYSCALL_KATAS_WORKSPACE: fresh(), PATH: bin },
+    });
+    const rows = JSON.parse(stdout) as { id: string; arch: string; status: string; reason?: string }[];
+    const foreign = process.arch === 'x64' ? 'aarch64' : 'x86_64';
+    const emulated = rows.filter((r) => r.arch === foreign);
+    expect(emulated.length).toBeGreaterThan(0);
+    for (const r of emulated) {
+      expect(r.status).toBe('unavailable');
+      expect(r.reason).toMatch(/needs .*qemu-.*: sudo apt-get install -y .*qemu-user/);
+    }
+    expect(rows.find((r) => r.id === 'portable-write')!.status).not.toBe('unavailable');
   });
 
   it('never writes into exercises/', async () => {
