@@ -3,7 +3,7 @@
 // code). Outcomes are cached by content hash, so a second check of an
 // unchanged file does not recompile.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Arch, BuildMode, Kata } from './manifest.js';
 import { displayPath, driverFile, nativeDir, workspaceDir } from './paths.js';
@@ -17,7 +17,12 @@ const BUILD_VERSION = 1;
 
 export const COMMON_CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-fdiagnostics-color=never'];
 const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
-const HARNESS_SOURCES = ['harness/harness.c', 'include/kata.h', 'include/kata-nolibc.h', 'harness/start-x86_64.S', 'harness/start-aarch64.S'];
+/** Every file under native/ that a kata program can be built from: a change to any rebuilds. */
+const HARNESS_DIRS = ['harness', 'include', 'cases'];
+
+function harnessSources(): string[] {
+  return HARNESS_DIRS.flatMap((d) => readdirSync(path.join(nativeDir, d)).sort().map((f) => path.join(nativeDir, d, f)));
+}
 
 export interface BuildOutcome {
   /** The program to run, when every build step passed. */
@@ -38,7 +43,7 @@ function fingerprint(kata: Kata, tc: Toolchain, learnerSource: string): string {
   h.update(JSON.stringify({ build: kata.build, symbols: kata.symbols, insn: kata.forbiddenInstructions }));
   h.update(learnerSource);
   h.update(readFileSync(driverFile(kata.id)));
-  for (const f of HARNESS_SOURCES) h.update(readFileSync(path.join(nativeDir, f)));
+  for (const f of harnessSources()) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 32);
 }
 
@@ -91,7 +96,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
   const arch = tc.arch;
   const mode = buildMode(kata);
   const shown = displayPath(learnerPath);
-  const include = ['-I', path.join(nativeDir, 'include')];
+  // native/include for kata.h; native/ itself for shared case sets (cases/*.c).
+  const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
   const extra = kata.build?.cflags ?? [];
   const freestanding = mode === 'nostdlib' ? FREESTANDING : [];
   const keepInline = mode === 'include' ? ['-fkeep-static-functions', '-fkeep-inline-functions'] : [];
