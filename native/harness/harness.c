@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "kata.h"
+#include "kata-references.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PROTOCOL_VERSION 1
@@ -234,82 +234,52 @@ void kata_rand_bytes(void *buf, size_t n)
 		p[i] = (unsigned char)kata_rand();
 }
 
-/* ---- batch timer ------------------------------------------------------ */
+/* ---- budget runs ------------------------------------------------------ */
 
-static uint64_t now_ns(clockid_t clock)
+/* The references every budget can scale by, measured in the same run. */
+static const char *const scaling_references[] = { "function-call", "null-syscall", "vdso-clock" };
+
+static void out_series(struct out *o, const char *key, const struct kata_series *s)
 {
-	struct timespec ts;
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	out_fmt(o, ",\"%s\":{\"iters\":%" PRIu64 ",\"rerun\":%d,\"disturbed\":%d,\"wallNs\":[", key, s->iters,
+		s->rerun, s->still_descheduled);
+	for (int i = 0; i < s->epochs; i++)
+		out_fmt(o, "%s%.3f", i ? "," : "", s->wall_ns[i]);
+	out_str(o, "],\"cpuNs\":[");
+	for (int i = 0; i < s->epochs; i++)
+		out_fmt(o, "%s%.3f", i ? "," : "", s->cpu_ns[i]);
+	out_str(o, "]}");
 }
 
-struct epoch {
-	double wall_ns_per_call;
-	double cpu_ns_per_call;
-};
-
-static struct epoch time_epoch(kata_loop_fn fn, uint64_t iters)
+static void run_bench(const struct kata_bench *b, int epochs)
 {
-	uint64_t w0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-	fn(iters);
-	uint64_t c1 = now_ns(CLOCK_THREAD_CPUTIME_ID), w1 = now_ns(CLOCK_MONOTONIC);
-	struct epoch e = { (double)(w1 - w0) / (double)iters, (double)(c1 - c0) / (double)iters };
-	return e;
-}
-
-/* Grow the batch until one epoch lasts at least 1 ms, so timer resolution
- * and call overhead of the clock itself vanish in the batch. */
-static uint64_t calibrate(kata_loop_fn fn)
-{
-	const uint64_t min_epoch_ns = 1000000;
-	uint64_t iters = 1;
-	for (;;) {
-		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
-		fn(iters);
-		uint64_t spent = now_ns(CLOCK_MONOTONIC) - t0;
-		if (spent >= min_epoch_ns || iters >= (1ull << 32))
-			return iters;
-		/* aim a little past the target so the next try usually lands */
-		uint64_t next = spent ? (uint64_t)((double)iters * 1.4 * (double)min_epoch_ns / (double)spent)
-				      : iters * 16;
-		iters = next > iters * 16 ? iters * 16 : (next <= iters ? iters * 2 : next);
-	}
-}
-
-static void out_epochs(struct out *o, const char *key, const struct epoch *e, int n, int cpu)
-{
-	out_fmt(o, ",\"%s\":[", key);
-	for (int i = 0; i < n; i++)
-		out_fmt(o, "%s%.3f", i ? "," : "", cpu ? e[i].cpu_ns_per_call : e[i].wall_ns_per_call);
-	out_str(o, "]");
-}
-
-static int run_bench(const struct kata_bench *b, int epochs)
-{
-	enum { MAX_EPOCHS = 64 };
-	struct epoch learner[MAX_EPOCHS], reference[MAX_EPOCHS];
-	if (epochs < 1 || epochs > MAX_EPOCHS)
-		epochs = 11;
-	uint64_t li = calibrate(b->learner);
-	uint64_t ri = calibrate(b->reference);
-	time_epoch(b->learner, li); /* warm-up: caches, branch predictors, page faults */
-	time_epoch(b->reference, ri);
-	for (int i = 0; i < epochs; i++) { /* A B A B: drift lands on both */
-		learner[i] = time_epoch(b->learner, li);
-		reference[i] = time_epoch(b->reference, ri);
-	}
+	static struct kata_series learner, reference;
+	int cpu = kata_pin_to_current_cpu();
+	double overhead = kata_loop_overhead_ns();
+	kata_measure_pair(b->learner, b->reference, epochs, &learner, &reference);
 	struct out o;
 	record_begin(&o, "bench");
 	out_str(&o, ",\"name\":");
 	out_jstr(&o, b->name);
-	out_fmt(&o, ",\"learnerIters\":%" PRIu64 ",\"referenceIters\":%" PRIu64, li, ri);
-	out_epochs(&o, "learnerWallNs", learner, epochs, 0);
-	out_epochs(&o, "learnerCpuNs", learner, epochs, 1);
-	out_epochs(&o, "referenceWallNs", reference, epochs, 0);
-	out_epochs(&o, "referenceCpuNs", reference, epochs, 1);
-	out_str(&o, "}");
+	out_fmt(&o, ",\"pinnedCpu\":%d,\"overheadNs\":%.3f", cpu, overhead);
+	out_series(&o, "learner", &learner);
+	out_series(&o, "reference", &reference);
+	out_str(&o, ",\"references\":{");
+	int first = 1;
+	for (const struct kata_reference *r = kata_references; r->name; r++) {
+		for (size_t i = 0; i < sizeof(scaling_references) / sizeof(*scaling_references); i++) {
+			if (strcmp(r->name, scaling_references[i]) != 0)
+				continue;
+			struct kata_series s;
+			kata_measure_pair(r->loop, NULL, 7, &s, NULL);
+			out_str(&o, first ? "" : ",");
+			out_jstr(&o, r->name);
+			out_fmt(&o, ":%.3f", kata_median_wall(&s));
+			first = 0;
+		}
+	}
+	out_str(&o, "}}");
 	out_send(&o);
-	return 0;
 }
 
 /* ---- main ------------------------------------------------------------- */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kata-timing.h" /* kata_loop_fn, kata_sink, kata_measure_ns */
+
 /* ---- what a driver defines ------------------------------------------- */
 
 /* A correctness case: runs learner code and reports with kata_expect_*. */
@@ -25,8 +27,7 @@ struct kata_case {
 	void (*run)(void);
 };
 
-/* A timed operation: run `iters` calls back to back. */
-typedef void (*kata_loop_fn)(uint64_t iters);
+/* A timed operation is a kata_loop_fn: run `iters` calls back to back. */
 
 /*
  * A budget benchmark: the learner's operation and the reference it is
@@ -70,11 +71,5 @@ void kata_expect_true(const char *what, int ok, const char *detail);
 
 /* Free text shown with the case's result (e.g. the inputs used). */
 void kata_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Keeps the compiler from deleting or hoisting work whose result is unused. */
-static inline void kata_sink(long value)
-{
-	__asm__ volatile("" : : "r"(value) : "memory");
-}
 
 #endif

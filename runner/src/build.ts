@@ -21,7 +21,12 @@ const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
 const HARNESS_DIRS = ['harness', 'include', 'cases'];
 
 function harnessSources(): string[] {
-  return HARNESS_DIRS.flatMap((d) => readdirSync(path.join(nativeDir, d)).sort().map((f) => path.join(nativeDir, d, f)));
+  return HARNESS_DIRS.flatMap((d) =>
+    readdirSync(path.join(nativeDir, d), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort(),
+  );
 }
 
 export interface BuildOutcome {
@@ -57,16 +62,31 @@ function firstError(stderr: string): string | undefined {
   return stderr.split('\n').find((l) => /: (fatal )?error: /.test(l) || /undefined reference/.test(l));
 }
 
-async function harnessObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: string; error?: string }> {
-  const src = path.join(nativeDir, 'harness', 'harness.c');
-  const h = createHash('sha256').update(tc.cc).update(readFileSync(src)).update(readFileSync(path.join(nativeDir, 'include', 'kata.h')));
-  const obj = path.join(cacheRoot, `harness-${tc.arch}-${h.digest('hex').slice(0, 16)}.o`);
-  if (existsSync(obj)) return { obj };
-  const tmp = `${obj}.${process.pid}.tmp`;
-  const r = await runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', src, '-o', tmp]);
-  if (r.code !== 0) return { error: r.stderr };
-  renameSync(tmp, obj);
-  return { obj };
+/** The harness's own C files, linked into every kata program but -nostdlib ones. */
+export const HARNESS_UNITS = ['harness.c', 'timing.c', 'references.c'];
+
+/** Compiles the harness once per arch and content; kata builds reuse the objects. */
+export async function harnessObjects(tc: Toolchain, cacheRoot: string): Promise<{ objs?: string[]; error?: string }> {
+  const h = createHash('sha256').update(tc.cc).update(JSON.stringify(COMMON_CFLAGS));
+  for (const f of harnessSources()) h.update(readFileSync(f));
+  const dir = path.join(cacheRoot, `harness-${tc.arch}-${h.digest('hex').slice(0, 16)}`);
+  const objs = HARNESS_UNITS.map((u) => path.join(dir, u.replace(/\.c$/, '.o')));
+  if (objs.every((o) => existsSync(o))) return { objs };
+  const tmp = `${dir}.${process.pid}.tmp`;
+  mkdirSync(tmp, { recursive: true });
+  const built = await Promise.all(
+    HARNESS_UNITS.map((u) =>
+      runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', path.join(nativeDir, 'harness', u), '-o', path.join(tmp, u.replace(/\.c$/, '.o'))]),
+    ),
+  );
+  const failed = built.find((r) => r.code !== 0);
+  if (failed) {
+    rmSync(tmp, { recursive: true, force: true });
+    return { error: failed.stderr };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return { objs };
 }
 
 export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
@@ -106,7 +126,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
 
   const [compiled, harness] = await Promise.all([
     runTool(tc.cc, [...COMMON_CFLAGS, ...extra, ...freestanding, ...keepInline, '-c', shown, '-o', learnerObj]),
-    mode === 'nostdlib' ? Promise.resolve({ obj: undefined, error: undefined }) : harnessObject(tc, cacheRoot),
+    mode === 'nostdlib' ? Promise.resolve({ objs: [], error: undefined }) : harnessObjects(tc, cacheRoot),
   ]);
   if (compiled.code !== 0) {
     checks.push({
@@ -138,9 +158,9 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
   const staticFlag = tc.staticLink || mode === 'nostdlib' ? ['-static'] : [];
   const libs = kata.build?.libs ?? [];
   let linkArgs: string[];
-  if (mode === 'link') linkArgs = [...COMMON_CFLAGS, ...extra, ...include, driver, harness.obj!, learnerObj, ...staticFlag, ...libs, '-o', exe];
+  if (mode === 'link') linkArgs = [...COMMON_CFLAGS, ...extra, ...include, driver, ...harness.objs!, learnerObj, ...staticFlag, ...libs, '-o', exe];
   else if (mode === 'include')
-    linkArgs = [...COMMON_CFLAGS, ...extra, ...include, `-DKATA_LEARNER="${path.resolve(learnerPath)}"`, driver, harness.obj!, ...staticFlag, ...libs, '-o', exe];
+    linkArgs = [...COMMON_CFLAGS, ...extra, ...include, `-DKATA_LEARNER="${path.resolve(learnerPath)}"`, driver, ...harness.objs!, ...staticFlag, ...libs, '-o', exe];
   else
     linkArgs = [...COMMON_CFLAGS, ...extra, ...FREESTANDING, '-nostdlib', ...include, driver, learnerObj, path.join(nativeDir, 'harness', `start-${arch}.S`), '-static', '-o', exe];
 

@@ -11,10 +11,10 @@ import { displayPath } from './paths.js';
 import type { Arch, CasesCheck, CheckSpec, ExitStatusCheck, Kata, NsPerCallCheck, SyscallCountCheck } from './manifest.js';
 import { DEFAULT_TIMEOUT_MS } from './manifest.js';
 import { type HarnessRecord, parseChannel } from './protocol.js';
-import { type CheckResult, type KataResult, overallStatus, RESULT_VERSION } from './result.js';
+import { budgetHere, figuresOf, isUnstable, judgeBudget } from './budget.js';
+import { type BudgetFigures, type CheckResult, type KataResult, overallStatus, RESULT_VERSION } from './result.js';
 import { type RunOutcome, runProgram } from './sandbox.js';
 import { signalMeaning, withErrnoName } from './signals.js';
-import { median, spreadPct } from './stats.js';
 import { isEmulated, toolchainFor } from './targets.js';
 
 export interface CheckOptions {
@@ -178,41 +178,63 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
   return [{ ...base, status: 'pass', details: [`${runs} runs, each exiting with the random status asked for`] }];
 }
 
+type BenchRecord = Extract<HarnessRecord, { t: 'bench' }>;
+
+async function timingRun(ctx: RunContext, spec: NsPerCallCheck, epochs: number): Promise<{ bench?: BenchRecord; problem?: string; out: RunOutcome }> {
+  const out = await runProgram({ argv: command(ctx, ['bench', newSeed(), spec.bench, String(epochs)]), timeoutMs: ctx.timeoutMs, resultsChannel: true });
+  const channel = parseChannel(out.results);
+  const bench = channel.records.find((r): r is BenchRecord => r.t === 'bench' && r.name === spec.bench);
+  const problem = abnormalEnd(out, ctx, 'while being timed') ?? (channel.corrupt ? `the results channel was tampered with (${channel.corrupt})` : bench ? undefined : 'the timing run reported nothing');
+  return { bench, problem, out };
+}
+
+/** Epochs for the second look at a result too close to its budget. */
+const BORDERLINE_EPOCHS = 31;
+
 async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<CheckResult[]> {
   const base = { name: spec.label, kind: 'ns-per-call' as const, arch: ctx.arch };
   if (isEmulated(ctx.arch))
     return [{ ...base, status: 'not-enforced', message: `not enforced under emulation (${ctx.emulator}): timings there mean nothing` }];
-  const epochs = spec.epochs ?? 11;
-  const out = await runProgram({ argv: command(ctx, ['bench', newSeed(), spec.bench, String(epochs)]), timeoutMs: ctx.timeoutMs, resultsChannel: true });
-  const channel = parseChannel(out.results);
-  const bench = channel.records.find((r): r is Extract<HarnessRecord, { t: 'bench' }> => r.t === 'bench' && r.name === spec.bench);
-  const bad = abnormalEnd(out, ctx, 'while being timed');
-  if (bad || !bench || channel.corrupt)
-    return [{ ...base, status: 'fail', message: bad ?? (channel.corrupt ? `the results channel was tampered with (${channel.corrupt})` : 'the timing run reported nothing'), details: outputDetails(out) }];
-  const ns = median(bench.learnerWallNs);
-  const ref = median(bench.referenceWallNs);
-  const budgetNs = ref * spec.maxRatio * (ctx.options.budgetScale ?? 1);
-  // Wall time well above the thread's CPU time means it waited for a core:
-  // the figure is inflated by other load, and the learner should know.
-  const busy = Math.max(ns / median(bench.learnerCpuNs), ref / median(bench.referenceCpuNs));
-  const contention = busy > 1.2 ? [`the machine was busy while timing (wall/CPU time ${busy.toFixed(2)}): figures may be inflated; re-run on a quieter machine`] : undefined;
-  return [
-    {
-      ...base,
-      status: ns <= budgetNs ? 'pass' : 'fail',
-      message: `${ns.toFixed(0)} ns/call (budget ${budgetNs.toFixed(0)} ns, ${spec.reference} ${ref.toFixed(0)} ns)`,
-      details: contention,
-      budget: {
-        nsPerCall: ns,
-        referenceNsPerCall: ref,
-        budgetNs,
-        reference: spec.reference,
-        maxRatio: spec.maxRatio,
-        spreadPct: spreadPct(bench.learnerWallNs),
-        epochs: bench.learnerWallNs.length,
-      },
-    },
+  let run = await timingRun(ctx, spec, spec.epochs ?? 11);
+  const evaluate = (bench: BenchRecord) => {
+    const f = figuresOf(bench.learner, bench.reference, bench.overheadNs);
+    const budget = budgetHere(spec.budget, { label: spec.reference, ns: f.referenceNsPerCall }, bench.references, ctx.options.budgetScale);
+    return { f, budget, verdict: 'error' in budget ? undefined : judgeBudget(f, budget.ns) };
+  };
+  if (!run.bench) return [{ ...base, status: 'fail', message: run.problem, details: outputDetails(run.out) }];
+  let e = evaluate(run.bench);
+  let remeasured = false;
+  if (e.verdict === 'borderline') {
+    // Too close to call: look again, longer, before saying anything.
+    const again = await timingRun(ctx, spec, BORDERLINE_EPOCHS);
+    if (!again.bench) return [{ ...base, status: 'fail', message: again.problem, details: outputDetails(again.out) }];
+    run = again;
+    e = evaluate(again.bench);
+    remeasured = true;
+  }
+  const { f, budget, verdict } = e;
+  if ('error' in budget) return [{ ...base, status: 'error', message: budget.error }];
+  const figures: BudgetFigures = {
+    nsPerCall: f.nsPerCall,
+    referenceNsPerCall: f.referenceNsPerCall,
+    reference: spec.reference,
+    budgetNs: budget.ns,
+    derivation: budget.derivation,
+    spreadPct: f.spreadPct,
+    unstable: isUnstable(f),
+    busyRatio: f.busyRatio,
+    epochs: f.epochs,
+    references: run.bench!.references,
+  };
+  const details = [
+    `budget here: ${budget.derivation}`,
+    `spread ${f.spreadPct.toFixed(1)}% over ${f.epochs} epochs${remeasured ? ' (re-measured: the first run was too close to call)' : ''}${figures.unstable ? ' — unstable' : ''}`,
+    ...(f.busyRatio > 1.2 ? [`the machine was busy while timing (wall/CPU time ${f.busyRatio.toFixed(2)}): figures may be inflated`] : []),
   ];
+  const line = `${f.nsPerCall.toFixed(0)} ns/call (budget ${budget.ns.toFixed(0)} ns, ${spec.reference} ${f.referenceNsPerCall.toFixed(0)} ns)`;
+  if (verdict === 'borderline')
+    return [{ ...base, status: 'inconclusive', message: `${line}: inconclusive — too close to the budget at this noise; re-run on a quieter machine`, details, budget: figures }];
+  return [{ ...base, status: verdict === 'pass' ? 'pass' : 'fail', message: line, details, budget: figures }];
 }
 
 /** Counts lines of `strace -f -o` ("pid name(...") or `qemu -d strace` ("pid name(...") output. */

@@ -14,12 +14,21 @@ export interface ExitStatusCheck {
   runs?: number;
   description?: string;
 }
+/** How many ns/call a learner's code may take here; see schemas/kata.schema.json. */
+export type Budget =
+  | { ratio: number }
+  | { ns: number; scaleBy: ScalingReference; referenceNs: number }
+  | { ns: number; scaleBy: 'none' };
+
+/** Reference operations the harness measures in every timing run. */
+export type ScalingReference = 'function-call' | 'null-syscall' | 'vdso-clock';
+
 export interface NsPerCallCheck {
   kind: 'ns-per-call';
   bench: string;
   label: string;
   reference: string;
-  maxRatio: number;
+  budget: Budget;
   epochs?: number;
 }
 export interface SyscallCountCheck {

@@ -2,6 +2,17 @@
 // each validated against schemas/records.schema.json before it is believed.
 import { validate } from './schema.js';
 
+/** One timed operation: ns per call for each epoch, wall and thread CPU time. */
+export interface Series {
+  iters: number;
+  /** Epochs re-run because the thread was descheduled. */
+  rerun: number;
+  /** Epochs kept although every retry was disturbed. */
+  disturbed: number;
+  wallNs: number[];
+  cpuNs: number[];
+}
+
 export type HarnessRecord =
   | { t: 'hello'; v: 1; mode: 'cases' | 'bench' | 'count'; arch: string }
   | { t: 'begin' | 'end'; case: string }
@@ -10,12 +21,11 @@ export type HarnessRecord =
   | {
       t: 'bench';
       name: string;
-      learnerIters: number;
-      referenceIters: number;
-      learnerWallNs: number[];
-      learnerCpuNs: number[];
-      referenceWallNs: number[];
-      referenceCpuNs: number[];
+      pinnedCpu: number;
+      overheadNs: number;
+      learner: Series;
+      reference: Series;
+      references: Record<string, number>;
     }
   | { t: 'done' };
 

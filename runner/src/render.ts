@@ -12,6 +12,7 @@ const marks: Record<CheckStatus, string> = {
   pass: pc.green('✓'),
   fail: pc.red('✗'),
   error: pc.red('!'),
+  inconclusive: pc.yellow('≈'),
   skipped: pc.dim('-'),
   'not-enforced': pc.yellow('~'),
   unavailable: pc.yellow('?'),
@@ -44,7 +45,7 @@ function checkLine(c: CheckResult, showArch: boolean): string[] {
   const arch = showArch ? pc.dim(`[${c.arch}] `) : '';
   const text = c.message ? `${c.name}: ${c.message}` : c.name;
   const lines = [`  ${marks[c.status]} ${arch}${c.status === 'pass' ? text : pc.bold(text)}`];
-  const details = c.status === 'pass' && c.kind !== 'compile' ? [] : c.details ?? [];
+  const details = c.status === 'pass' && c.kind !== 'compile' && c.kind !== 'ns-per-call' ? [] : c.details ?? [];
   for (const d of details) lines.push(`      ${pc.dim(d)}`);
   return lines;
 }
@@ -67,6 +68,8 @@ export function renderResult(result: KataResult, opts: { hintCommand?: string } 
         pc.dim(` (${passed} of ${counted.length} checks pass)`) +
         (opts.hintCommand ? `. Stuck? ${pc.cyan(opts.hintCommand)}` : ''),
     );
+  else if (result.status === 'inconclusive')
+    lines.push(pc.yellow(pc.bold(`≈ ${result.id}: correct, but its timing is too close to the budget to call here`)) + pc.dim(' — re-run on a quieter machine'));
   else lines.push(pc.red(pc.bold(`! ${result.id} could not be checked: ${result.reason ?? 'unknown error'}`)));
   return lines.join('\n');
 }

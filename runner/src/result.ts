@@ -5,21 +5,28 @@ import type { Arch } from './manifest.js';
 
 export const RESULT_VERSION = 1;
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped' | 'not-enforced' | 'unavailable';
-export type KataStatus = 'pass' | 'fail' | 'error' | 'unavailable';
+/** inconclusive: a timing too close to its budget to call at this noise. */
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'inconclusive' | 'skipped' | 'not-enforced' | 'unavailable';
+export type KataStatus = 'pass' | 'fail' | 'error' | 'inconclusive' | 'unavailable';
 
 export interface BudgetFigures {
-  /** Median ns/call of the learner's code. */
+  /** Median ns/call of the learner's code, net of the loop's own cost. */
   nsPerCall: number;
-  /** Median ns/call of the reference, measured in the same run. */
+  /** Median ns/call of the kata's reference, measured in the same run. */
   referenceNsPerCall: number;
-  /** The budget on this machine, in ns/call. */
-  budgetNs: number;
   reference: string;
-  maxRatio: number;
+  /** The budget on this machine, in ns/call, and how it was derived. */
+  budgetNs: number;
+  derivation: string;
   /** Median absolute percentage deviation of the learner's epochs. */
   spreadPct: number;
+  /** Spread >= 5%, or most epochs disturbed: the figure is not to be trusted. */
+  unstable: boolean;
+  /** Median wall/CPU time ratio; well above 1 means the machine was busy. */
+  busyRatio: number;
   epochs: number;
+  /** Reference operations measured in the same run, ns/call by name. */
+  references: Record<string, number>;
 }
 
 export interface SyscallFigures {
@@ -60,6 +67,7 @@ export function overallStatus(checks: CheckResult[]): KataStatus {
   if (checks.length === 0) return 'error';
   if (checks.some((c) => c.status === 'error')) return 'error';
   if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'inconclusive')) return 'inconclusive';
   if (checks.every((c) => c.status === 'unavailable')) return 'unavailable';
   return 'pass';
 }

@@ -1,0 +1,170 @@
+/*
+ * The measuring engine (see include/kata-timing.h for the rules it keeps).
+ * Clocks: CLOCK_MONOTONIC for wall time, CLOCK_THREAD_CPUTIME_ID for the
+ * thread's CPU time (user + kernel, so a syscall's kernel work counts),
+ * getrusage(RUSAGE_THREAD) for involuntary context switches.
+ */
+#define _GNU_SOURCE
+#include "kata-timing.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+enum {
+	MIN_EPOCH_NS = 1000000, /* 1 ms: timer resolution and clock cost vanish */
+	MAX_RETRIES = 3,        /* per epoch, when the thread was descheduled */
+};
+
+/* wall/CPU above this means the thread waited for a core during the epoch */
+#define DESCHEDULED_RATIO 1.10
+
+static uint64_t now_ns(clockid_t clock)
+{
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static long involuntary_switches(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_THREAD, &ru) != 0)
+		return 0;
+	return ru.ru_nivcsw;
+}
+
+int kata_pin_to_current_cpu(void)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0)
+		return -1;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) == 0 ? cpu : -1;
+}
+
+struct epoch {
+	double wall, cpu;
+	int disturbed;
+};
+
+static struct epoch one_epoch(kata_loop_fn fn, uint64_t iters)
+{
+	long sw0 = involuntary_switches();
+	uint64_t w0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	fn(iters);
+	uint64_t c1 = now_ns(CLOCK_THREAD_CPUTIME_ID), w1 = now_ns(CLOCK_MONOTONIC);
+	long sw1 = involuntary_switches();
+	struct epoch e;
+	e.wall = (double)(w1 - w0) / (double)iters;
+	e.cpu = (double)(c1 - c0) / (double)iters;
+	e.disturbed = sw1 != sw0 || (e.cpu > 0 && e.wall / e.cpu > DESCHEDULED_RATIO);
+	return e;
+}
+
+/* An epoch the thread ran through undisturbed, if a few tries allow. */
+static void timed_epoch(kata_loop_fn fn, struct kata_series *s, int i)
+{
+	struct epoch e = one_epoch(fn, s->iters);
+	for (int r = 0; e.disturbed && r < MAX_RETRIES; r++) {
+		s->rerun++;
+		e = one_epoch(fn, s->iters);
+	}
+	if (e.disturbed)
+		s->still_descheduled++;
+	s->wall_ns[i] = e.wall;
+	s->cpu_ns[i] = e.cpu;
+}
+
+/* Grow the batch until one epoch lasts at least MIN_EPOCH_NS. */
+static uint64_t calibrate(kata_loop_fn fn)
+{
+	uint64_t iters = 1;
+	for (;;) {
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+		fn(iters);
+		uint64_t spent = now_ns(CLOCK_MONOTONIC) - t0;
+		if (spent >= MIN_EPOCH_NS || iters >= (1ull << 34))
+			return iters;
+		/* aim a little past the target so the next try usually lands */
+		uint64_t next = spent ? (uint64_t)((double)iters * 1.4 * MIN_EPOCH_NS / (double)spent) : iters * 16;
+		if (next > iters * 16)
+			next = iters * 16;
+		iters = next <= iters ? iters * 2 : next;
+	}
+}
+
+static void start_series(kata_loop_fn fn, struct kata_series *s, int epochs)
+{
+	memset(s, 0, sizeof(*s));
+	s->epochs = epochs;
+	s->iters = calibrate(fn);
+	one_epoch(fn, s->iters); /* warm-up: caches, branch predictors, page faults */
+}
+
+void kata_measure_pair(kata_loop_fn a, kata_loop_fn b, int epochs, struct kata_series *sa,
+		       struct kata_series *sb)
+{
+	if (epochs < 1)
+		epochs = 1;
+	if (epochs > KATA_MAX_EPOCHS)
+		epochs = KATA_MAX_EPOCHS;
+	start_series(a, sa, epochs);
+	if (b)
+		start_series(b, sb, epochs);
+	for (int i = 0; i < epochs; i++) { /* A B A B: drift lands on both */
+		timed_epoch(a, sa, i);
+		if (b)
+			timed_epoch(b, sb, i);
+	}
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+static double median_of(const double *xs, int n)
+{
+	double tmp[KATA_MAX_EPOCHS];
+	if (n <= 0)
+		return 0;
+	memcpy(tmp, xs, sizeof(double) * (size_t)n);
+	qsort(tmp, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+double kata_median_wall(const struct kata_series *s)
+{
+	return median_of(s->wall_ns, s->epochs);
+}
+
+double kata_median_cpu(const struct kata_series *s)
+{
+	return median_of(s->cpu_ns, s->epochs);
+}
+
+static void empty_loop(uint64_t iters)
+{
+	for (uint64_t i = 0; i < iters; i++)
+		kata_sink((long)i);
+}
+
+double kata_loop_overhead_ns(void)
+{
+	struct kata_series s;
+	kata_measure_pair(empty_loop, NULL, 11, &s, NULL);
+	return kata_median_wall(&s);
+}
+
+double kata_measure_ns(kata_loop_fn fn)
+{
+	struct kata_series s;
+	kata_measure_pair(fn, NULL, 11, &s, NULL);
+	return kata_median_wall(&s);
+}
