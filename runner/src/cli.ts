@@ -154,6 +154,21 @@ program
   });
 
 program
+  .command('bench')
+  .description("measure this machine: function call, syscall, vDSO and counter costs (the seed's table, live)")
+  .option('--json', 'print the figures as JSON, in a shape close to Google Benchmark\'s')
+  .option('--epochs <n>', 'timed epochs per operation (3-64)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 3 || n > 64) throw new InvalidArgumentError('a whole number from 3 to 64');
+    return n;
+  }, 15)
+  .action(async (opts: { json?: boolean; epochs: number }) => {
+    const { runBench, renderBench } = await import('./bench.js');
+    const report = await runBench(opts.epochs);
+    console.log(opts.json ? JSON.stringify(report, null, 2) : renderBench(report));
+  });
+
+program
   .command('watch')
   .description('re-check the current kata each time you save; press n to move on when it passes')
   .argument('[id]', 'kata id (default: the next unfinished one)')
