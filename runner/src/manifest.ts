@@ -31,11 +31,14 @@ export interface NsPerCallCheck {
   budget: Budget;
   epochs?: number;
 }
+/** Exactly perCall per call, at most maxPerCall per call, or at most maxPerRun in all. */
 export interface SyscallCountCheck {
   kind: 'syscall-count';
   run: string;
   syscalls: string[];
-  perCall: number;
+  perCall?: number;
+  maxPerCall?: number;
+  maxPerRun?: number;
 }
 export type CheckSpec = CasesCheck | ExitStatusCheck | NsPerCallCheck | SyscallCountCheck;
 

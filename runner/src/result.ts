@@ -31,7 +31,9 @@ export interface BudgetFigures {
 
 export interface SyscallFigures {
   counted: number;
-  expected: number;
+  /** The bound: exactly this many (rule 'exactly') or at most this many. */
+  limit: number;
+  rule: 'exactly' | 'at most';
   calls: number;
   syscalls: string[];
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { schemasDir } from './paths.js';
 
-const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, allowUnionTypes: true });
+// strictRequired off: a oneOf of `required` lists ("exactly one of these fields") is intended.
+const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(schemaName: string): ValidateFunction {
