@@ -33,8 +33,13 @@ function findNodeGyp() {
 /** The first line of the build's output that says what went wrong. */
 function firstError(output) {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const kinds = [
+    /(^|[\s:])(fatal )?error:/i, // the compiler's "launch.cc:1:2: error: ..."
+    /^[\w.]*(Error|Exception)\b/, // python's or node's "FileNotFoundError: ..."
+    /\berror\b/i, // make's "*** ... Error 1"
+  ];
   const line =
-    lines.find((l) => /\berror\b/i.test(l) && !l.startsWith('gyp ERR!')) ??
+    kinds.map((k) => lines.find((l) => k.test(l) && !l.startsWith('gyp '))).find(Boolean) ??
     lines.find((l) => l.startsWith('gyp ERR!') && !/^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l)) ??
     lines.at(-1) ??
     'no output';

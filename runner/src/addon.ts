@@ -9,7 +9,7 @@
 // the pure-Node path in sandbox.ts.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './paths.js';
 
 export interface LaunchRequest {
   /** argv[0] is an absolute path, or looked up in env.PATH (execvpe semantics). */
@@ -62,8 +62,6 @@ interface NativeModule {
   launch(req: LaunchRequest): Promise<LaunchOutcome>;
 }
 
-/** Two levels up from runner/src/addon.ts and runner/dist/addon.js alike. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const addonPath = path.join(repoRoot, 'native', 'addon', 'build', 'Release', 'launch.node');
 
 let loaded: { module: NativeModule } | { error: string } | undefined;

@@ -1,6 +1,8 @@
 // `syscall-katas doctor`: what this machine has for the course, and the exact
 // command that installs what is missing.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pc from 'picocolors';
 import type { Arch } from './manifest.js';
 import { type Features, probeFeatures } from './probe.js';
@@ -25,6 +27,25 @@ function tool(name: string, purpose: string): Finding {
   return { name, ok: !!found, detail: found ? `${found} (${purpose})` : `missing: ${purpose}`, fix: found ? undefined : name };
 }
 
+/** The native addon: what it adds, or what is lost without it. */
+async function addonFinding(): Promise<Finding> {
+  const { addonAvailable, addonLoadError, launch } = await import('./addon.js');
+  if (!addonAvailable())
+    return {
+      name: 'native addon',
+      ok: false,
+      detail: `${addonLoadError()}. Without it learner programs still run isolated (own process group, timeout, capped output), but with no rlimits on CPU, memory or file size, no rusage and no instruction counts. Needs python3, make and g++: then \`npm run build:addon\``,
+    };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-doctor-'));
+  try {
+    const r = await launch({ argv: ['true'], cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdoutPath: path.join(dir, 'o'), stderrPath: path.join(dir, 'e'), timeoutMs: 5000, perf: true });
+    const perf = r.perf ? `instruction counts available (${r.perf.instructions} for /bin/true)` : `no instruction counts: perf counters ${r.perfError ?? 'unavailable'}`;
+    return { name: 'native addon', ok: true, detail: `built: rlimits, rusage; ${perf}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function diagnose(): Promise<Diagnosis> {
   const findings: Finding[] = [];
   const host = hostArch;
@@ -43,6 +64,7 @@ export async function diagnose(): Promise<Diagnosis> {
     findings.push({ name: `io_uring (${arch})`, ok: f.io_uring, detail: f.io_uring ? `allowed ${where}` : `not available ${where}: ${f.io_uring_error}` });
     findings.push({ name: `vDSO (${arch})`, ok: f.vdso, detail: f.vdso ? `present ${where}` : `absent ${where} (AT_SYSINFO_EHDR is 0)` });
   };
+  findings.push(await addonFinding());
   if (missingTools(native).length === 0) feature(host, await probeFeatures(host));
   if (missingTools(cross).length === 0) feature(foreign, await probeFeatures(foreign));
   const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));

@@ -84,7 +84,7 @@ function firstDifference(expected: string, got: string): string | undefined {
 
 async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[]> {
   const base = { kind: 'case' as const, arch: ctx.arch };
-  const out = await runProgram({ argv: command(ctx, ['cases', newSeed()]), timeoutMs: ctx.timeoutMs, resultsChannel: true });
+  const out = await runProgram({ argv: command(ctx, ['cases', newSeed()]), timeoutMs: ctx.timeoutMs, resultsChannel: true, emulated: !!ctx.emulator });
   const channel = parseChannel(out.results);
   const byCase = new Map<string, HarnessRecord[]>();
   const begun: string[] = [];
@@ -159,7 +159,7 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
   const runs = spec.runs ?? 3;
   for (let i = 0; i < runs; i++) {
     const code = randomInt(1, 251);
-    const out = await runProgram({ argv: command(ctx, [String(code)]), timeoutMs: ctx.timeoutMs });
+    const out = await runProgram({ argv: command(ctx, [String(code)]), timeoutMs: ctx.timeoutMs, emulated: !!ctx.emulator });
     const during = `when asked to exit with status ${code}`;
     if (out.signal === 'SIGILL' && !out.timedOut)
       return [{ ...base, status: 'fail', message: `crashed with SIGILL ${during}: your exit function returned, and _start ran into the trap instruction placed after the call`, details: outputDetails(out) }];
@@ -181,7 +181,7 @@ async function runExitStatus(ctx: RunContext, spec: ExitStatusCheck): Promise<Ch
 type BenchRecord = Extract<HarnessRecord, { t: 'bench' }>;
 
 async function timingRun(ctx: RunContext, spec: NsPerCallCheck, epochs: number): Promise<{ bench?: BenchRecord; problem?: string; out: RunOutcome }> {
-  const out = await runProgram({ argv: command(ctx, ['bench', newSeed(), spec.bench, String(epochs)]), timeoutMs: ctx.timeoutMs, resultsChannel: true });
+  const out = await runProgram({ argv: command(ctx, ['bench', newSeed(), spec.bench, String(epochs)]), timeoutMs: ctx.timeoutMs, resultsChannel: true, emulated: !!ctx.emulator });
   const channel = parseChannel(out.results);
   const bench = channel.records.find((r): r is BenchRecord => r.t === 'bench' && r.name === spec.bench);
   const problem = abnormalEnd(out, ctx, 'while being timed') ?? (channel.corrupt ? `the results channel was tampered with (${channel.corrupt})` : bench ? undefined : 'the timing run reported nothing');
@@ -258,7 +258,7 @@ async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck): Promis
     const argv = ctx.emulator
       ? [ctx.emulator, '-d', 'strace', '-D', traceFile, ...program]
       : ['strace', '-f', '-qq', '-o', traceFile, '-e', `trace=${spec.syscalls.join(',')}`, ...program];
-    const out = await runProgram({ argv, cwd: dir, timeoutMs: ctx.timeoutMs * 2, resultsChannel: true });
+    const out = await runProgram({ argv, cwd: dir, timeoutMs: ctx.timeoutMs * 2, resultsChannel: true, emulated: !!ctx.emulator });
     const bad = abnormalEnd(out, ctx, 'while its syscalls were counted');
     const channel = parseChannel(out.results);
     if (bad || !channel.records.some((r) => r.t === 'done'))

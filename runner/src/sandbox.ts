@@ -1,11 +1,15 @@
 // Runs an untrusted program (the learner's code linked with our harness) in a
 // child process: its own process group, a temporary working directory, a
 // scrubbed environment, a timeout, and capped output. Everything it left
-// running is killed when it ends. zx is not used here: we need the extra
-// results pipe (fd 3), output caps that keep our memory flat, and a kill of
-// the whole process group.
+// running is killed when it ends.
+//
+// Two ways, one outcome: the native addon (rlimits on CPU, memory, file size
+// and open files; output straight to files the size limit caps; rusage from
+// wait4) when it was built, else Node's spawn with pipes. zx is not used here:
+// we need the extra results channel (fd 3), output caps that keep our memory
+// flat, and a kill of the whole process group.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -21,6 +25,17 @@ export interface RunRequest {
   outputCap?: number;
   /** Bytes accepted on fd 3 before the program is stopped. */
   resultsCap?: number;
+  /** Loosen the address-space limit: emulators reserve a large guest space. */
+  emulated?: boolean;
+}
+
+/** What wait4() says the program used (only with the native addon). */
+export interface Usage {
+  userUs: number;
+  systemUs: number;
+  maxRssKb: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
 }
 
 export interface RunOutcome {
@@ -38,6 +53,8 @@ export interface RunOutcome {
   durationMs: number;
   /** The program could not be started at all. */
   spawnError?: string;
+  /** Resource use, when the native addon ran it. */
+  usage?: Usage;
 }
 
 const DEFAULT_OUTPUT_CAP = 64 * 1024;
@@ -72,7 +89,92 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** Limits that stop a runaway program long before it hurts the machine. */
+function limitsFor(req: RunRequest) {
+  return {
+    cpuSeconds: Math.ceil(req.timeoutMs / 1000) + 1,
+    ...(req.emulated ? {} : { addressSpaceBytes: 4 * 1024 ** 3 }),
+    processes: 256,
+    fileSizeBytes: 64 * 1024 ** 2,
+    openFiles: 1024,
+  };
+}
+
+/** The first `cap` bytes of a file, and how many more there were. */
+function readCapped(file: string, cap: number): { text: string; dropped: number } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return { text: '', dropped: 0 };
+  }
+  try {
+    const size = statSync(file).size;
+    const buf = Buffer.alloc(Math.min(size, cap));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return { text: buf.subarray(0, n).toString('utf8'), dropped: Math.max(size - cap, 0) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function runWithAddon(req: RunRequest, cwd: string, files: string): Promise<RunOutcome> {
+  const { launch } = await import('./addon.js');
+  const out = path.join(files, 'stdout');
+  const err = path.join(files, 'stderr');
+  const results = path.join(files, 'results');
+  const r = await launch({
+    argv: req.argv,
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: cwd, TMPDIR: cwd },
+    stdoutPath: out,
+    stderrPath: err,
+    resultsPath: req.resultsChannel ? results : undefined,
+    timeoutMs: req.timeoutMs,
+    rlimits: limitsFor(req),
+  });
+  const cap = req.outputCap ?? DEFAULT_OUTPUT_CAP;
+  const o = readCapped(out, cap);
+  const e = readCapped(err, cap);
+  const res = req.resultsChannel ? readCapped(results, req.resultsCap ?? DEFAULT_RESULTS_CAP) : { text: '', dropped: 0 };
+  return {
+    code: r.code,
+    signal: r.signal as NodeJS.Signals | null,
+    timedOut: r.timedOut,
+    flooded: res.dropped > 0,
+    stdout: o.text,
+    stderr: e.text,
+    droppedOutput: o.dropped + e.dropped,
+    results: res.dropped > 0 ? '' : res.text,
+    durationMs: r.durationMs,
+    spawnError: r.spawnError,
+    usage: r.rusage,
+  };
+}
+
+/** Which way programs run: the addon when it loads, unless SYSCALL_KATAS_SANDBOX=node. */
+export async function sandboxKind(): Promise<'addon' | 'node'> {
+  if (process.env.SYSCALL_KATAS_SANDBOX === 'node') return 'node';
+  const { addonAvailable } = await import('./addon.js');
+  return addonAvailable() ? 'addon' : 'node';
+}
+
 export async function runProgram(req: RunRequest): Promise<RunOutcome> {
+  if ((await sandboxKind()) === 'addon') {
+    const ownDir = req.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-run-'));
+    // Output files are kept out of the working directory, apart from the program's own files.
+    const files = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-out-'));
+    try {
+      return await runWithAddon(req, req.cwd ?? ownDir!, files);
+    } finally {
+      rmSync(files, { recursive: true, force: true });
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    }
+  }
+  return runWithNode(req);
+}
+
+async function runWithNode(req: RunRequest): Promise<RunOutcome> {
   const ownDir = req.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-run-'));
   const cwd = req.cwd ?? ownDir!;
   const started = performance.now();

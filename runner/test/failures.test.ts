@@ -2,7 +2,7 @@
 // checked against x86-write, each with the message a learner would see.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkKata } from '../src/judge.js';
 import { findKata } from '../src/katas.js';
 import { hostArch } from '../src/targets.js';
@@ -16,7 +16,14 @@ interface Expected {
   timeoutMs?: number;
 }
 
-describe.runIf(hostArch === 'x86_64')('what a learner sees when x86-write goes wrong', () => {
+// Both sandboxes (the native addon and Node's spawn) must give the same words.
+describe.runIf(hostArch === 'x86_64').each(['addon', 'node'])('what a learner sees when x86-write goes wrong (%s sandbox)', (sandbox) => {
+  beforeAll(() => {
+    process.env.SYSCALL_KATAS_SANDBOX = sandbox;
+  });
+  afterAll(() => {
+    delete process.env.SYSCALL_KATAS_SANDBOX;
+  });
   for (const name of readdirSync(root)) {
     const expected = JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
     it(name, async () => {
