@@ -169,6 +169,39 @@ program
   });
 
 program
+  .command('grade')
+  .description('instructors: grade a submission (or a folder of them) and report as json, junit, gradescope, classroom or markdown')
+  .option('--submission <dir>', 'folder with the learner files <kata-id>.c (default: the workspace)')
+  .option('--submissions <dir>', 'folder of student folders: graded one after another, with a CSV gradebook')
+  .option('--katas <ids>', 'comma-separated kata ids (default: the config\'s, or all)')
+  .option('--config <file>', 'course config (schemas/course-config.schema.json): points, budget scale, timeouts')
+  .addOption(new Option('--format <format>', 'report format').choices(['json', 'junit', 'gradescope', 'classroom', 'markdown']).default('markdown'))
+  .option('--out <path>', 'write the report here (with --submissions: a folder of reports)')
+  .option('--gradebook <file>', 'with --submissions: where the CSV goes (default <out>/gradebook.csv)')
+  .option('--fail-under <percent>', 'exit 1 when the score is below this percentage', (v) => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 100)) throw new InvalidArgumentError('a percentage from 0 to 100');
+    return n;
+  })
+  .action(async (opts: import('./grade/command.js').GradeOptions) => {
+    const { runGrade } = await import('./grade/command.js');
+    process.exitCode = await runGrade(opts);
+  });
+
+program
+  .command('init')
+  .description('instructors: write a template repository for students')
+  .requiredOption('--classroom <dir>', 'the folder to create')
+  .option('--course-repo <owner/name>', 'where the workflow checks the course out from', 'your-org/syscall-katas')
+  .option('--course-ref <ref>', 'branch or tag of the course to grade with', 'main')
+  .option('--katas <ids>', 'comma-separated kata ids (default: all)')
+  .action(async (opts: { classroom: string; courseRepo: string; courseRef: string; katas?: string }) => {
+    const { initClassroom } = await import('./grade/init.js');
+    const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, courseRef: opts.courseRef, katas: opts.katas?.split(',') });
+    console.log(`Wrote ${written.length} files to ${opts.classroom}. Edit .github/workflows/grade.yml if the course lives elsewhere than ${opts.courseRepo}.`);
+  });
+
+program
   .command('watch')
   .description('re-check the current kata each time you save; press n to move on when it passes')
   .argument('[id]', 'kata id (default: the next unfinished one)')

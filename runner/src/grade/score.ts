@@ -1,0 +1,60 @@
+// Points for one kata's result. Correctness is all or nothing: the kata's
+// correctness points are earned only when every case passes (a stub that
+// happens to pass a trivial case earns nothing). Performance points are split
+// among its budgets (ns/call, syscall counts), each earned on its own, so
+// correct-but-slow code gets partial credit. A build that fails earns nothing.
+import type { CheckResult, KataResult } from '../result.js';
+import type { GradedKataSpec } from './config.js';
+import type { ScoredCheck, ScoredKata } from './model.js';
+
+const isCorrectness = (c: CheckResult) => c.kind === 'case' || c.kind === 'exit-status';
+const isPerformance = (c: CheckResult) => c.kind === 'ns-per-call' || c.kind === 'syscall-count';
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Not enforced under emulation is not the student's doing: the points are theirs. */
+function earns(c: CheckResult): boolean {
+  return c.status === 'pass' || c.status === 'not-enforced';
+}
+
+export function scoreKata(spec: GradedKataSpec, result: KataResult, showMessages: boolean): ScoredKata {
+  const correctness = result.checks.filter(isCorrectness);
+  const performance = result.checks.filter(isPerformance);
+  // A kata whose performance checks never ran (build failed) still owes them.
+  const perfShare = performance.length ? spec.performanceShare : 0;
+  const correctPoints = spec.points * (1 - perfShare);
+  const perfPoints = spec.points * perfShare;
+  const buildOk = !result.checks.some((c) => (c.kind === 'compile' || c.kind === 'symbols' || c.kind === 'instructions') && c.status === 'fail');
+  const allCorrect = buildOk && correctness.length > 0 && correctness.every(earns);
+  let earned = 0;
+  const checks: ScoredCheck[] = result.checks.map((c) => {
+    const max = isCorrectness(c) ? correctPoints / correctness.length : isPerformance(c) ? perfPoints / performance.length : 0;
+    const score = isCorrectness(c) ? (allCorrect ? max : 0) : allCorrect && earns(c) ? max : 0;
+    earned += score;
+    return {
+      name: c.name,
+      kind: c.kind,
+      arch: c.arch,
+      status: c.status,
+      score: round(score),
+      maxScore: round(max),
+      ...(showMessages ? { message: c.message, details: c.details } : {}),
+    };
+  });
+  const maxScore = spec.points;
+  // Summed before rounding, so three thirds make a whole.
+  const score = result.status === 'unavailable' ? 0 : round(Math.min(earned, maxScore));
+  return {
+    id: result.id,
+    title: result.title,
+    track: spec.kata.track,
+    trackTitle: spec.kata.trackTitle,
+    status: result.status,
+    score,
+    maxScore,
+    file: result.file,
+    reason: result.reason,
+    durationMs: result.durationMs,
+    checks,
+  };
+}

@@ -1,0 +1,200 @@
+// Instructor grading: scores on the pristine files and on the reference
+// solutions, every output format checked with a real parser or its schema,
+// exit codes, a folder of submissions, the classroom template, and student
+// text that tries to become a GitHub workflow command.
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { XMLParser } from 'fast-xml-parser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKatas } from '../src/katas.js';
+import { validate } from '../src/schema.js';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const bin = path.join(repo, 'runner', 'bin', 'syscall-katas.js');
+const tmp = (p: string) => mkdtempSync(path.join(os.tmpdir(), `syscall-katas-${p}-`));
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run('node', [bin, ...args], { cwd: repo, env: { ...process.env, SYSCALL_KATAS_WORKSPACE: tmp('ws'), NO_COLOR: '1', GITHUB_ACTIONS: '', ...env }, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** A submission folder holding every kata's file from `from` (exercises or solutions). */
+function submission(from: 'exercises' | 'solutions'): string {
+  const dir = tmp(from);
+  for (const k of loadKatas().katas) copyFileSync(path.join(repo, from, k.id, 'exercise.c'), path.join(dir, `${k.id}.c`));
+  return dir;
+}
+
+interface Report {
+  score: number;
+  maxScore: number;
+  katas: { id: string; status: string; score: number; checks: { status: string; message?: string }[] }[];
+}
+
+let pristine: string;
+let solved: string;
+let pristineReport: Report;
+let solvedReport: Report;
+
+beforeAll(async () => {
+  pristine = submission('exercises');
+  solved = submission('solutions');
+  pristineReport = JSON.parse((await cli(['grade', '--submission', pristine, '--format', 'json'])).stdout) as Report;
+  solvedReport = JSON.parse((await cli(['grade', '--submission', solved, '--format', 'json'])).stdout) as Report;
+}, 300_000);
+
+describe('grade', () => {
+  it('scores the pristine starting files 0, every kata failing for a stated reason', () => {
+    expect(pristineReport.score).toBe(0);
+    for (const k of pristineReport.katas) {
+      expect(k.status, k.id).toBe('fail');
+      expect(k.checks.some((c) => c.status === 'fail' && c.message), k.id).toBe(true);
+    }
+  });
+
+  it('gives the reference solutions full marks', () => {
+    expect(solvedReport.score).toBe(solvedReport.maxScore);
+    expect(solvedReport.katas.every((k) => k.status === 'pass')).toBe(true);
+  });
+
+  it('json matches its published schema', () => {
+    const v = validate('grade-report.schema.json', pristineReport);
+    expect(v.ok ? '' : v.error).toBe('');
+  });
+
+  it('junit is valid XML: a testsuite per track, a testcase per check, failure for wrong code', async () => {
+    const { code, stdout } = await cli(['grade', '--submission', pristine, '--format', 'junit', '--katas', 'x86-write,a64-write']);
+    expect(code).toBe(0);
+    const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(stdout, true);
+    const suites = xml.testsuites.testsuite as { '@_name': string; '@_tests': string; '@_failures': string; testcase: { '@_name': string; failure?: unknown; error?: unknown }[] }[];
+    expect(suites.map((s) => s['@_name'])).toEqual(['x86-64 raw syscalls', 'ARM64 raw syscalls']);
+    for (const s of suites) {
+      expect(Number(s['@_tests'])).toBe(s.testcase.length);
+      expect(Number(s['@_failures'])).toBeGreaterThan(0);
+      expect(s.testcase.some((t) => t.failure !== undefined)).toBe(true);
+      expect(s.testcase.every((t) => t.error === undefined)).toBe(true);
+    }
+  });
+
+  it('junit reports a kata this machine cannot run as an error, not a failure', async () => {
+    const bin = tmp('path');
+    const { symlinkSync } = await import('node:fs');
+    for (const tool of ['node', 'cc', 'nm', 'objdump', 'strace', 'as', 'ld']) {
+      const found = (await run('sh', ['-c', `command -v ${tool} || true`])).stdout.trim();
+      if (found) symlinkSync(found, path.join(bin, tool));
+    }
+    const foreign = process.arch === 'x64' ? 'a64-write' : 'x86-write';
+    const { code, stdout } = await cli(['grade', '--submission', solved, '--format', 'junit', '--katas', foreign], { PATH: bin });
+    expect(code).toBe(2); // grading could not run in full here
+    expect(stdout).toContain('<error');
+    expect(stdout).toContain('qemu');
+  });
+
+  it('gradescope results.json matches the schema and adds up', async () => {
+    const { stdout } = await cli(['grade', '--submission', solved, '--format', 'gradescope']);
+    const results = JSON.parse(stdout) as { score: number; max_score: number; tests: { score: number; max_score: number }[] };
+    const v = validate('gradescope-results.schema.json', results);
+    expect(v.ok ? '' : v.error).toBe('');
+    expect(results.score).toBe(results.max_score);
+    expect(results.tests.reduce((s, t) => s + t.max_score, 0)).toBeCloseTo(results.max_score, 1);
+  });
+
+  it('classroom output is what the autograding reporter decodes', async () => {
+    const dir = tmp('gh');
+    const output = path.join(dir, 'output');
+    writeFileSync(output, '');
+    const { stdout } = await cli(['grade', '--submission', solved, '--format', 'classroom', '--katas', 'x86-write'], { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(dir, 'summary') });
+    const direct = JSON.parse(stdout.slice(0, stdout.indexOf('\n}\n') + 2)) as { version: number; status: string; max_score: number; tests: { status: string; score: number }[] };
+    expect(direct).toMatchObject({ version: 1, status: 'pass', max_score: 10 });
+    const line = readFileSync(output, 'utf8').trim();
+    expect(line.startsWith('result=')).toBe(true);
+    expect(JSON.parse(Buffer.from(line.slice(7), 'base64').toString('utf8'))).toEqual(direct);
+    expect(readFileSync(path.join(dir, 'summary'), 'utf8')).toContain('| x86-write | ✅ pass | 10 / 10 |');
+  });
+
+  it('student text cannot inject workflow commands', async () => {
+    const dir = tmp('inject');
+    copyFileSync(path.join(import.meta.dirname, 'fixtures', 'grade', 'injection', 'x86-write.c'), path.join(dir, 'x86-write.c'));
+    const { code, stdout } = await cli(['grade', '--submission', dir, '--format', 'json', '--out', path.join(dir, 'r.json'), '--katas', 'x86-write'], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+    });
+    expect(code).toBe(0);
+    // Outside a ::stop-commands:: block, the only commands are our annotations.
+    let stopped: string | undefined;
+    for (const line of stdout.split('\n')) {
+      if (stopped) {
+        if (line === `::${stopped}::`) stopped = undefined;
+        continue;
+      }
+      const stop = /^::stop-commands::([0-9a-f]{32})$/.exec(line);
+      if (stop) {
+        stopped = stop[1];
+        continue;
+      }
+      if (line.startsWith('::')) expect(line).toMatch(/^::(error|warning) file=[^,:]+\.c(,line=\d+)?,title=[^:]*::[^\n]*$/);
+    }
+    expect(stdout).toContain('INJECTED'); // shown, but escaped or quarantined
+    expect(stdout).not.toMatch(/^::error::INJECTED/m);
+    expect(stdout).not.toMatch(/^::add-mask::/m);
+  });
+
+  it('exits 0 whatever the score, 1 under --fail-under, 2 when grading cannot run', async () => {
+    expect((await cli(['grade', '--submission', pristine, '--katas', 'x86-write'])).code).toBe(0);
+    expect((await cli(['grade', '--submission', pristine, '--katas', 'x86-write', '--fail-under', '50'])).code).toBe(1);
+    expect((await cli(['grade', '--submission', solved, '--katas', 'x86-write', '--fail-under', '50'])).code).toBe(0);
+    const bad = path.join(tmp('cfg'), 'course.json');
+    writeFileSync(bad, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-write', points: -1 }] }));
+    const broken = await cli(['grade', '--submission', solved, '--config', bad]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('course.json: katas[0].points: must be >= 0');
+  });
+
+  it('a course config sets points and the performance share (correct but slow earns part)', async () => {
+    const dir = tmp('slow');
+    copyFileSync(path.join(repo, 'runner', 'bench', 'naive', 'x86-cost-two-calls.c'), path.join(dir, 'x86-cost.c'));
+    const cfg = path.join(dir, 'course.json');
+    writeFileSync(cfg, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-cost', points: 20, performanceShare: 0.5 }] }));
+    const r = JSON.parse((await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json'])).stdout) as Report;
+    expect(r.maxScore).toBe(20);
+    expect(r.score).toBe(15); // correctness 10 + syscall count 5; the time budget's 5 lost
+  });
+
+  it('grades a folder of submissions one after another into a CSV gradebook', async () => {
+    const root = tmp('class');
+    for (const [name, from] of [['alice', 'solutions'], ['bob', 'exercises']] as const) {
+      mkdirSync(path.join(root, name));
+      copyFileSync(path.join(repo, from, 'x86-write', 'exercise.c'), path.join(root, name, 'x86-write.c'));
+    }
+    const out = path.join(tmp('grades'), 'out');
+    const { code } = await cli(['grade', '--submissions', root, '--katas', 'x86-write', '--format', 'junit', '--out', out]);
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['alice.xml', 'bob.xml', 'gradebook.csv']);
+    expect(readFileSync(path.join(out, 'gradebook.csv'), 'utf8').trim().split('\n')).toEqual(['student,score,max_score,percent,x86-write', 'alice,10,10,100,10', 'bob,0,10,0,0']);
+  });
+
+  it('init --classroom writes starting files, never solutions, and a workflow for both arches', async () => {
+    const dir = path.join(tmp('init'), 'assignment');
+    const { code } = await cli(['init', '--classroom', dir, '--course-repo', 'school/syscall-katas']);
+    expect(code).toBe(0);
+    for (const k of loadKatas().katas) {
+      const file = readFileSync(path.join(dir, 'katas', `${k.id}.c`), 'utf8');
+      expect(file).toBe(readFileSync(path.join(repo, 'exercises', k.id, 'exercise.c'), 'utf8'));
+      expect(file).not.toBe(readFileSync(path.join(repo, 'solutions', k.id, 'exercise.c'), 'utf8'));
+    }
+    const wf = readFileSync(path.join(dir, '.github', 'workflows', 'grade.yml'), 'utf8');
+    expect(wf).toContain('ubuntu-24.04-arm');
+    expect(wf).toContain('repository: school/syscall-katas');
+    expect(existsSync(path.join(dir, 'README.md'))).toBe(true);
+    expect((await cli(['init', '--classroom', dir])).code).toBe(2); // refuses to overwrite
+  });
+});
