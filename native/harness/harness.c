@@ -4,12 +4,24 @@
  * (those use start-<arch>.S and report through their exit status alone).
  *
  * Usage (the runner's, not the learner's):
- *   prog cases <seed>
- *   prog bench <seed> <name> <epochs>
- *   prog count <seed> <name> <iterations>
+ *   prog [--key=FILE] cases <seed>
+ *   prog [--key=FILE] bench <seed> <name> <epochs>
+ *   prog [--key=FILE] count <seed> <name> <iterations>
  *
  * Records go to fd 3 when the runner opened it, else to stdout, so that a
  * learner can run the program by hand and read what it says.
+ *
+ * Every record is authenticated. The runner draws a fresh random key for each
+ * run and writes it to FILE; main() reads it, unlinks FILE and zeroes the
+ * argument (so /proc/self/cmdline no longer shows the path) before any
+ * driver or learner code runs. Each record then carries its sequence number
+ * (0, 1, 2, ... in the order written) and an HMAC-SHA256 of the line up to
+ * the MAC itself, truncated to 128 bits:
+ *   {"t":"begin","case":"pipe","seq":1,"mac":"<32 hex digits>"}
+ * A line the harness did not write (no key, no MAC), a record repeated,
+ * dropped or reordered (the sequence), all read as tampering to the runner.
+ * Learner code can only forge a record by deliberately digging the key out of
+ * this process's memory.
  */
 #define _GNU_SOURCE
 #include "kata.h"
@@ -18,16 +30,147 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define PROTOCOL_VERSION 1
 #define RESULTS_FD 3
 
 static int results_fd = RESULTS_FD;
+
+/* ---- HMAC-SHA256 (FIPS 180-4, RFC 2104): the records' authentication ---- */
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t bytes;
+	unsigned char block[64];
+	size_t used;
+};
+
+static const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror32(uint32_t x, int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void sha256_compress(struct sha256 *c, const unsigned char *p)
+{
+	uint32_t w[64];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+		       (uint32_t)p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+	uint32_t e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+		uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = cc;
+		cc = b;
+		b = a;
+		a = t1 + t2;
+	}
+	c->h[0] += a;
+	c->h[1] += b;
+	c->h[2] += cc;
+	c->h[3] += d;
+	c->h[4] += e;
+	c->h[5] += f;
+	c->h[6] += g;
+	c->h[7] += h;
+}
+
+static void sha256_init(struct sha256 *c)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	memcpy(c->h, iv, sizeof(iv));
+	c->bytes = 0;
+	c->used = 0;
+}
+
+static void sha256_update(struct sha256 *c, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	c->bytes += n;
+	while (n > 0) {
+		size_t take = 64 - c->used < n ? 64 - c->used : n;
+		memcpy(c->block + c->used, p, take);
+		c->used += take;
+		p += take;
+		n -= take;
+		if (c->used == 64) {
+			sha256_compress(c, c->block);
+			c->used = 0;
+		}
+	}
+}
+
+static void sha256_final(struct sha256 *c, unsigned char out[32])
+{
+	uint64_t bits = c->bytes * 8;
+	unsigned char pad = 0x80, zero = 0, len[8];
+	sha256_update(c, &pad, 1);
+	while (c->used != 56)
+		sha256_update(c, &zero, 1);
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(c, len, 8);
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
+/* The run's key (from the runner); empty when the program is run by hand. */
+static unsigned char mac_key[64];
+static size_t mac_key_len;
+
+static void hmac_sha256(const void *msg, size_t n, unsigned char out[32])
+{
+	unsigned char pad[64], inner[32];
+	struct sha256 c;
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < mac_key_len; i++)
+		pad[i] ^= mac_key[i];
+	sha256_init(&c);
+	sha256_update(&c, pad, 64);
+	sha256_update(&c, msg, n);
+	sha256_final(&c, inner);
+	memset(pad, 0x5c, sizeof(pad));
+	for (size_t i = 0; i < mac_key_len; i++)
+		pad[i] ^= mac_key[i];
+	sha256_init(&c);
+	sha256_update(&c, pad, 64);
+	sha256_update(&c, inner, 32);
+	sha256_final(&c, out);
+}
 
 /* ---- results channel -------------------------------------------------- */
 
@@ -36,10 +179,13 @@ struct out {
 	size_t len;
 };
 
+/* Room kept at the end of every record for ,"seq":N,"mac":"..."}\n */
+#define TRAILER_ROOM 96
+
 static void out_raw(struct out *o, const char *s, size_t n)
 {
-	if (n > sizeof(o->buf) - 2 - o->len)
-		n = sizeof(o->buf) - 2 - o->len; /* truncate rather than overflow */
+	if (n > sizeof(o->buf) - TRAILER_ROOM - o->len)
+		n = sizeof(o->buf) - TRAILER_ROOM - o->len; /* truncate rather than overflow */
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 }
@@ -87,17 +233,63 @@ static void out_fmt(struct out *o, const char *fmt, ...)
 		out_raw(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* One record, one write(2): a crash can lose a record but never split one. */
+static uint64_t record_seq;
+
+#define OUT_LIT(o, lit) out_tail((o), (lit), sizeof(lit) - 1)
+
+/* Appends without the trailer limit (async-signal-safe: no stdio). */
+static void out_tail(struct out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->buf) - o->len)
+		n = sizeof(o->buf) - o->len;
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void out_u64(struct out *o, uint64_t v)
+{
+	char digits[24];
+	int i = (int)sizeof(digits);
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_tail(o, digits + i, sizeof(digits) - (size_t)i);
+}
+
+/*
+ * One record, one write(2): a crash can lose a record but never split one.
+ * The record's closing brace becomes ,"seq":N,"mac":"<HMAC of all before>"}.
+ */
 static void out_send(struct out *o)
 {
-	o->buf[o->len++] = '\n';
+	static const char hexdigits[] = "0123456789abcdef";
+	if (o->len > 0 && o->buf[o->len - 1] == '}')
+		o->len--;
+	OUT_LIT(o, ",\"seq\":");
+	out_u64(o, record_seq++);
+	unsigned char mac[32];
+	hmac_sha256(o->buf, o->len, mac);
+	char hex[32];
+	for (int i = 0; i < 16; i++) {
+		hex[2 * i] = hexdigits[mac[i] >> 4];
+		hex[2 * i + 1] = hexdigits[mac[i] & 15];
+	}
+	OUT_LIT(o, ",\"mac\":\"");
+	out_tail(o, hex, sizeof(hex));
+	OUT_LIT(o, "\"}\n");
 	size_t off = 0;
 	while (off < o->len) {
 		ssize_t n = write(results_fd, o->buf + off, o->len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			_exit(3); /* the runner went away: nothing left to report to */
+		if (n <= 0) {
+			/* the runner went away, or fd 3 was closed or replaced under us */
+			static const char why[] = "harness: the results channel (fd 3) stopped taking records\n";
+			if (write(STDERR_FILENO, why, sizeof(why) - 1) < 0)
+				_exit(3);
+			_exit(3);
+		}
 		off += (size_t)n;
 	}
 	o->len = 0;
@@ -282,7 +474,141 @@ static void run_bench(const struct kata_bench *b, int epochs)
 	out_send(&o);
 }
 
+/* ---- crashes ----------------------------------------------------------- */
+
+/*
+ * When the learner's code crashes, one last record says where: the signal,
+ * the faulting address, the program counter and whether the stack pointer
+ * was still inside the stack (asm that clobbers rsp/sp crashes with it far
+ * outside). The handler runs on its own stack, writes the record with the
+ * same authentication as every other, then lets the signal kill the process
+ * as it would have. Only the harness's own process reports: a child forked
+ * by a driver or by learner code dies silently.
+ */
+static char crash_stack[64 * 1024];
+static uintptr_t stack_high, stack_low;
+static pid_t harness_pid;
+
+static void out_hexaddr(struct out *o, uintptr_t v)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	char buf[2 + 2 * sizeof(v)];
+	int n = 0;
+	buf[n++] = '0';
+	buf[n++] = 'x';
+	int started = 0;
+	for (int shift = (int)(8 * sizeof(v)) - 4; shift >= 0; shift -= 4) {
+		unsigned d = (unsigned)(v >> shift) & 15;
+		if (d || started || shift == 0) {
+			buf[n++] = hexdigits[d];
+			started = 1;
+		}
+	}
+	OUT_LIT(o, "\"");
+	out_tail(o, buf, (size_t)n);
+	OUT_LIT(o, "\"");
+}
+
+static void on_crash(int sig, siginfo_t *si, void *context)
+{
+	int saved = errno;
+	if ((pid_t)syscall(SYS_getpid) == harness_pid) {
+		uintptr_t pc = 0, sp = 0;
+		ucontext_t *uc = context;
+#if defined(__x86_64__)
+		pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+		sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+		pc = (uintptr_t)uc->uc_mcontext.pc;
+		sp = (uintptr_t)uc->uc_mcontext.sp;
+#else
+		(void)uc;
+#endif
+		struct out o;
+		o.len = 0;
+		OUT_LIT(&o, "{\"t\":\"crash\",\"case\":");
+		/* the case name is the driver's own string: plain ASCII */
+		OUT_LIT(&o, "\"");
+		for (const char *c = current_case; *c && o.len < 300; c++)
+			if (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\')
+				out_tail(&o, c, 1);
+		OUT_LIT(&o, "\",\"signal\":");
+		out_u64(&o, (uint64_t)sig);
+		OUT_LIT(&o, ",\"addr\":");
+		out_hexaddr(&o, (uintptr_t)si->si_addr);
+		OUT_LIT(&o, ",\"pc\":");
+		out_hexaddr(&o, pc);
+		OUT_LIT(&o, ",\"sp\":");
+		out_hexaddr(&o, sp);
+		OUT_LIT(&o, ",\"stack\":");
+		if (!stack_high)
+			OUT_LIT(&o, "\"unknown\"}");
+		else if (sp >= stack_low && sp <= stack_high)
+			OUT_LIT(&o, "\"inside\"}");
+		else
+			OUT_LIT(&o, "\"outside\"}");
+		out_send(&o);
+	}
+	errno = saved;
+	/* SA_RESETHAND put the default action back; SA_NODEFER lets it in now. */
+	raise(sig);
+}
+
+static void watch_crashes(int argc, char **argv)
+{
+	/* The stack: argv's strings sit at its top; it grows down from there, at
+	 * most as far as RLIMIT_STACK allows (taken as 64 MiB when unlimited). */
+	uintptr_t top = (uintptr_t)argv[argc > 0 ? argc - 1 : 0];
+	stack_high = top + 256 * 1024;
+	stack_low = top > (64u << 20) ? top - (64u << 20) : 0;
+	harness_pid = getpid();
+	stack_t ss;
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_sp = crash_stack;
+	ss.ss_size = sizeof(crash_stack);
+	if (sigaltstack(&ss, NULL) != 0)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT };
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
 /* ---- main ------------------------------------------------------------- */
+
+/*
+ * --key=FILE: read the run's key, unlink FILE, zero the argument, drop it
+ * from argv. Runs first thing in main(): no driver or learner code has run.
+ */
+static void take_key(int *argc, char ***argv)
+{
+	if (*argc < 2 || strncmp((*argv)[1], "--key=", 6) != 0)
+		return;
+	char *arg = (*argv)[1];
+	const char *file = arg + 6;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	ssize_t n = -1;
+	if (fd >= 0) {
+		do
+			n = read(fd, mac_key, sizeof(mac_key));
+		while (n < 0 && errno == EINTR);
+		close(fd);
+	}
+	unlink(file);
+	if (n <= 0) {
+		fprintf(stderr, "harness: the runner's key could not be read (%s)\n", strerror(errno));
+		_exit(4);
+	}
+	mac_key_len = (size_t)n;
+	memset(arg, 0, strlen(arg));
+	(*argv)[1] = (*argv)[0];
+	(*argv)++;
+	(*argc)--;
+}
 
 static void hello(const char *mode)
 {
@@ -321,13 +647,15 @@ static void mark(const char *type, const char *name)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: prog cases <seed> | bench <seed> <name> <epochs> | count <seed> <name> <iterations>\n"
+	fprintf(stderr, "usage: prog [--key=FILE] cases <seed> | bench <seed> <name> <epochs> | count <seed> <name> <iterations>\n"
 			"(the runner calls this; `syscall-katas check <id>` is the way to check a kata)\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
+	take_key(&argc, &argv);
+	watch_crashes(argc, argv);
 	if (fcntl(RESULTS_FD, F_GETFD) < 0)
 		results_fd = STDOUT_FILENO; /* run by hand: print the records */
 	if (argc < 3)

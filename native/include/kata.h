@@ -10,6 +10,10 @@
  * The harness owns main(): it parses the mode the runner asked for
  * (cases, bench, count), seeds the generator, runs the driver's tables and
  * writes one JSON record per line to file descriptor 3 (the results channel).
+ * Each record carries a sequence number and a MAC under a key the runner
+ * hands the harness for that run only (see harness.c): a driver needs to do
+ * nothing for it, and nothing else in the program can write a record the
+ * runner believes.
  */
 #ifndef KATA_H
 #define KATA_H

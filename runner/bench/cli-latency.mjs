@@ -6,7 +6,7 @@
 //
 //   node runner/bench/cli-latency.mjs [runs]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,12 +42,20 @@ const cacheDir = path.join(workspace, '.cache', 'build');
 cli(['list']); // first run creates the workspace
 row('list', Array.from({ length: runs }, () => cli(['list']).ms), 'ms', '≤ 250 ms');
 
-const cold = [];
+const empty = [];
 for (let i = 0; i < runs; i++) {
   rmSync(cacheDir, { recursive: true, force: true });
-  cold.push(cli(['check', 'x86-write', '--file', solution('x86-write')]).ms);
+  empty.push(cli(['check', 'x86-write', '--file', solution('x86-write')]).ms);
 }
-row('check x86-write (cold cache)', cold, 'ms', '≤ 2500 ms');
+row('check x86-write (empty cache)', empty, 'ms', '≤ 2500 ms');
+// The usual cold case: the learner saved a change; harness and supervisor are cached.
+const edited = path.join(workspace, 'edited.c');
+const changed = [];
+for (let i = 0; i < runs; i++) {
+  writeFileSync(edited, `${readFileSync(solution('x86-write'), 'utf8')}\n/* edit ${i} ${Date.now()} */\n`);
+  changed.push(cli(['check', 'x86-write', '--file', edited]).ms);
+}
+row('check x86-write (file changed)', changed, 'ms', '≤ 2500 ms');
 row('check x86-write (warm cache)', Array.from({ length: runs }, () => cli(['check', 'x86-write', '--file', solution('x86-write')]).ms), 'ms', '≤ 1000 ms');
 
 const a64 = [];

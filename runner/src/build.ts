@@ -8,12 +8,12 @@ import path from 'node:path';
 import type { Arch, BuildMode, Kata } from './manifest.js';
 import { displayPath, driverFile, nativeDir, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
-import { checkInstructions, checkSymbols } from './symbols.js';
-import { type Toolchain, toolchainFor, which } from './targets.js';
+import { checkIncludeHygiene, checkInstructions, checkSymbols } from './symbols.js';
+import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { runTool } from './tools.js';
 
 /** Bump when the way programs are built changes, to drop stale caches. */
-const BUILD_VERSION = 1;
+const BUILD_VERSION = 2;
 
 export const COMMON_CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-fdiagnostics-color=never'];
 const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
@@ -164,12 +164,16 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
   else
     linkArgs = [...COMMON_CFLAGS, ...extra, ...FREESTANDING, '-nostdlib', ...include, driver, learnerObj, path.join(nativeDir, 'harness', `start-${arch}.S`), '-static', '-o', exe];
 
-  const [symbols, instructions, linked] = await Promise.all([
+  const [symbols, hygiene, instructions, linked] = await Promise.all([
     checkSymbols(kata, tc, learnerObj, shown),
+    mode === 'include' ? checkIncludeHygiene(tc, shown, driver, [...COMMON_CFLAGS, ...extra, ...freestanding], shown) : Promise.resolve(undefined),
     checkInstructions(kata, tc, learnerObj, shown),
     runTool(tc.cc, linkArgs, { cwd: work }),
   ]);
-  checks.push(symbols);
+  // One "symbols" check: what the learner's file defines, imports and contains.
+  if (hygiene && symbols.status === 'pass') checks.push(hygiene);
+  else if (hygiene) checks.push({ ...symbols, details: [...(symbols.details ?? []), hygiene.message!, ...(hygiene.details ?? [])] });
+  else checks.push(symbols);
   if (instructions) checks.push(instructions);
   if (linked.code !== 0) {
     const undefinedRef = /undefined reference to [`'"]([^`'"]+)/.exec(linked.stderr)?.[1];
@@ -190,4 +194,46 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
   // that imports what it must not never runs: it could pass by cheating.
   const blocked = checks.some((c) => c.kind !== 'instructions' && c.status !== 'pass');
   return { exe: blocked ? undefined : exe, checks, cached: false };
+}
+
+/** The supervisor every untrusted run goes through (see native/harness/supervise.c). */
+export const SUPERVISOR_SOURCE = path.join(nativeDir, 'harness', 'supervise.c');
+
+let supervisor: Promise<{ path?: string; error?: string }> | undefined;
+
+/**
+ * Builds native/harness/supervise.c with the host compiler, once per content
+ * and compiler, into the build cache; later calls reuse the same promise.
+ * Resolves with the error when it cannot be built (no host compiler): the
+ * sandbox then runs programs without it, and says so.
+ */
+export async function supervisorProgram(): Promise<{ path?: string; error?: string }> {
+  const got = await (supervisor ??= buildSupervisor());
+  if (got.path && !existsSync(got.path)) {
+    // The cache was cleared (or the workspace moved) since: build it again.
+    supervisor = buildSupervisor();
+    return supervisor;
+  }
+  return got;
+}
+
+async function buildSupervisor(): Promise<{ path?: string; error?: string }> {
+  if (!hostArch) return { error: `no supervisor for ${process.arch}` };
+  const tc = toolchainFor(hostArch);
+  const ccPath = which(tc.cc);
+  if (!ccPath) return { error: `no host compiler (${tc.cc}) to build the supervisor with` };
+  const source = readFileSync(SUPERVISOR_SOURCE);
+  const h = createHash('sha256').update(source).update(ccPath).update(String(statSync(ccPath).mtimeMs));
+  const dir = path.join(workspaceDir(), '.cache', 'build');
+  const exe = path.join(dir, `supervise-${h.digest('hex').slice(0, 16)}`);
+  if (existsSync(exe)) return { path: exe };
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${exe}.${process.pid}.tmp`;
+  const built = await runTool(tc.cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', SUPERVISOR_SOURCE, '-o', tmp]);
+  if (built.code !== 0) {
+    rmSync(tmp, { force: true });
+    return { error: `the supervisor does not build: ${firstError(built.stderr) ?? built.stderr.trim().split('\n')[0]}` };
+  }
+  renameSync(tmp, exe);
+  return { path: exe };
 }

@@ -1,17 +1,31 @@
 // Runs an untrusted program (the learner's code linked with our harness) in a
-// child process: its own process group, a temporary working directory, a
-// scrubbed environment, a timeout, and capped output. Everything it left
-// running is killed when it ends.
+// child process: a temporary working directory, a scrubbed environment, a
+// timeout, capped output, and nothing it started left running afterwards.
 //
 // Two ways, one outcome: the native addon (rlimits on CPU, memory, file size
 // and open files; output straight to files the size limit caps; rusage from
 // wait4) when it was built, else Node's spawn with pipes. zx is not used here:
 // we need the extra results channel (fd 3), output caps that keep our memory
-// flat, and a kill of the whole process group.
+// flat, and control over every process the program starts.
+//
+// Under both, the program runs under the supervisor (native/harness/supervise.c,
+// built once by build.ts). A process group is not enough: a program that calls
+// setsid() leaves it, and once its parent exits nothing links it to the run.
+// The supervisor is a child subreaper, so every orphan below it is re-parented
+// to it whatever its session or group; when the program ends, times out or
+// floods its output, it kills every process whose parent chain leads to it,
+// until it has no child left, and writes a report (exit status, timeout,
+// leftovers, rusage). It also installs a seccomp guard that refuses signals
+// aimed at itself, at this runner and at everyone (kill(-1)). The timeout is
+// the supervisor's; ours (addon or Node timer) is a backstop a few seconds
+// later, for a supervisor that itself went wrong. Without a host compiler the
+// supervisor cannot be built: programs then run as before, in a process group
+// killed as a whole, and RunOutcome.containment says so.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { supervisorProgram } from './build.js';
 
 export interface RunRequest {
   /** argv[0] is the program (or the emulator / tracer in front of it). */
@@ -23,19 +37,36 @@ export interface RunRequest {
   resultsChannel?: boolean;
   /** Bytes kept of stdout and of stderr each; the rest is counted, not kept. */
   outputCap?: number;
+  /** Bytes of stdout, or of stderr, past which the program is stopped as a flood. */
+  outputLimit?: number;
   /** Bytes accepted on fd 3 before the program is stopped. */
   resultsCap?: number;
   /** Loosen the address-space limit: emulators reserve a large guest space. */
   emulated?: boolean;
+  /**
+   * Our own program (a probe, the boundary benchmark), no learner code in it:
+   * the supervisor still cleans up after it but installs no seccomp guard,
+   * whose per-syscall cost would show in a measurement of the boundary.
+   */
+  trusted?: boolean;
 }
 
-/** What wait4() says the program used (only with the native addon). */
+/** What wait4() says the program used (the addon's, or the supervisor's for its children). */
 export interface Usage {
   userUs: number;
   systemUs: number;
   maxRssKb: number;
   voluntarySwitches: number;
   involuntarySwitches: number;
+}
+
+/** Processes the program left running when it ended, which the supervisor killed. */
+export interface Leftovers {
+  count: number;
+  /** The first few, by pid and the name they ran under (their own choice: untrusted text). */
+  named: { pid: number; name: string }[];
+  /** Still alive when the supervisor gave up (a fork bomb run as root): should be 0. */
+  unkilled: number;
 }
 
 export interface RunOutcome {
@@ -45,6 +76,10 @@ export interface RunOutcome {
   timedOut: boolean;
   /** The results channel went over its cap and the program was stopped. */
   flooded: boolean;
+  /** stdout or stderr went over outputLimit and the program was stopped. */
+  outputFlooded?: 'stdout' | 'stderr';
+  /** The flood limit that applied, in bytes per stream. */
+  outputLimit?: number;
   stdout: string;
   stderr: string;
   /** Bytes of stdout/stderr dropped past the cap. */
@@ -53,12 +88,24 @@ export interface RunOutcome {
   durationMs: number;
   /** The program could not be started at all. */
   spawnError?: string;
-  /** Resource use, when the native addon ran it. */
+  /** Resource use: wait4()'s with the native addon, else the supervisor's account of its children. */
   usage?: Usage;
+  /** What the program left running after it ended (supervisor only). */
+  leftovers?: Leftovers;
+  /** How the run's processes were contained: 'supervisor', or 'process-group' when it could not be built. */
+  containment?: 'supervisor' | 'process-group';
+  /** Why the seccomp guard is not in place, when it is not (supervisor only). */
+  guardProblem?: string;
+  /** The supervisor failed (killed, or no report): nothing about the run can be believed. */
+  supervisorProblem?: string;
 }
 
 const DEFAULT_OUTPUT_CAP = 64 * 1024;
+/** Past this much on stdout or stderr, a program is flooding, and is stopped. */
+export const DEFAULT_OUTPUT_LIMIT = 1024 * 1024;
 const DEFAULT_RESULTS_CAP = 4 * 1024 * 1024;
+/** Our timeout, past the supervisor's own, for a supervisor gone wrong. */
+const BACKSTOP_MS = 5000;
 
 class CappedBuffer {
   private chunks: Buffer[] = [];
@@ -74,6 +121,9 @@ class CappedBuffer {
     }
     if (chunk.length > room) this.dropped += chunk.length - Math.max(room, 0);
     return this.dropped === 0;
+  }
+  get total(): number {
+    return this.kept + this.dropped;
   }
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
@@ -100,48 +150,76 @@ function limitsFor(req: RunRequest) {
   };
 }
 
-/** The first `cap` bytes of a file, and how many more there were. */
-function readCapped(file: string, cap: number): { text: string; dropped: number } {
+/** The first `cap` bytes of a file, how many more there were, and its size. */
+function readCapped(file: string, cap: number): { text: string; dropped: number; size: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return { text: '', dropped: 0 };
+    return { text: '', dropped: 0, size: 0 };
   }
   try {
     const size = statSync(file).size;
     const buf = Buffer.alloc(Math.min(size, cap));
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return { text: buf.subarray(0, n).toString('utf8'), dropped: Math.max(size - cap, 0) };
+    return { text: buf.subarray(0, n).toString('utf8'), dropped: Math.max(size - cap, 0), size };
   } finally {
     closeSync(fd);
   }
 }
 
-async function runWithAddon(req: RunRequest, cwd: string, files: string): Promise<RunOutcome> {
+/** The same limits, as the supervisor's --rlimit arguments (the Node sandbox has no other way to set them). */
+function rlimitArgs(req: RunRequest): string[] {
+  const l = limitsFor(req);
+  const pairs: [string, number | undefined][] = [
+    ['cpu', l.cpuSeconds],
+    ['as', l.addressSpaceBytes],
+    ['fsize', l.fileSizeBytes],
+    ['nofile', l.openFiles],
+    ['nproc', l.processes],
+  ];
+  return pairs.flatMap(([name, v]) => (v === undefined ? [] : ['--rlimit', `${name}=${v}`]));
+}
+
+/** One program run, as either sandbox sees it (before the supervisor's report is read). */
+interface Launch {
+  argv: string[];
+  cwd: string;
+  /** Private directory for our own files (outputs, the report). */
+  files: string;
+  timeoutMs: number;
+  /** How to ask the program (or its supervisor) to stop: a flood. */
+  supervised: boolean;
+}
+
+async function runWithAddon(req: RunRequest, l: Launch): Promise<RunOutcome> {
   const { launch } = await import('./addon.js');
-  const out = path.join(files, 'stdout');
-  const err = path.join(files, 'stderr');
-  const results = path.join(files, 'results');
+  const out = path.join(l.files, 'stdout');
+  const err = path.join(l.files, 'stderr');
+  const results = path.join(l.files, 'results');
   const r = await launch({
-    argv: req.argv,
-    cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: cwd, TMPDIR: cwd },
+    argv: l.argv,
+    cwd: l.cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: l.cwd, TMPDIR: l.cwd },
     stdoutPath: out,
     stderrPath: err,
     resultsPath: req.resultsChannel ? results : undefined,
-    timeoutMs: req.timeoutMs,
+    timeoutMs: l.timeoutMs,
     rlimits: limitsFor(req),
   });
   const cap = req.outputCap ?? DEFAULT_OUTPUT_CAP;
+  const limit = req.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   const o = readCapped(out, cap);
   const e = readCapped(err, cap);
-  const res = req.resultsChannel ? readCapped(results, req.resultsCap ?? DEFAULT_RESULTS_CAP) : { text: '', dropped: 0 };
+  const res = req.resultsChannel ? readCapped(results, req.resultsCap ?? DEFAULT_RESULTS_CAP) : { text: '', dropped: 0, size: 0 };
   return {
     code: r.code,
     signal: r.signal as NodeJS.Signals | null,
     timedOut: r.timedOut,
     flooded: res.dropped > 0,
+    // The files themselves say whether it printed too much, whoever stopped it (the
+    // supervisor watching their size, or RLIMIT_FSIZE's SIGXFSZ).
+    outputFlooded: o.size > limit ? 'stdout' : e.size > limit ? 'stderr' : undefined,
     stdout: o.text,
     stderr: e.text,
     droppedOutput: o.dropped + e.dropped,
@@ -149,6 +227,177 @@ async function runWithAddon(req: RunRequest, cwd: string, files: string): Promis
     durationMs: r.durationMs,
     spawnError: r.spawnError,
     usage: r.rusage,
+  };
+}
+
+async function runWithNode(req: RunRequest, l: Launch): Promise<RunOutcome> {
+  const started = performance.now();
+  const limit = req.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
+  const stdout = new CappedBuffer(req.outputCap ?? DEFAULT_OUTPUT_CAP);
+  const stderr = new CappedBuffer(req.outputCap ?? DEFAULT_OUTPUT_CAP);
+  const results = new CappedBuffer(req.resultsCap ?? DEFAULT_RESULTS_CAP);
+  const [cmd, ...args] = l.argv;
+  return new Promise<RunOutcome>((resolve) => {
+    let timedOut = false;
+    let flooded = false;
+    let outputFlooded: 'stdout' | 'stderr' | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const child = spawn(cmd!, args, {
+      cwd: l.cwd,
+      detached: true, // own process group: the backstop's one kill reaches the supervisor and what it could not
+      stdio: ['ignore', 'pipe', 'pipe', req.resultsChannel ? 'pipe' : 'ignore'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: l.cwd, TMPDIR: l.cwd },
+    });
+    // A flood: the supervisor stops the program and everything it started, and
+    // reports; without one, the group is all we can reach.
+    const stop = () => {
+      if (l.supervised) {
+        try {
+          child.kill('SIGTERM');
+        } catch {
+          /* gone */
+        }
+      } else {
+        killGroup(child.pid);
+      }
+    };
+    const finish = (spawnError?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      killGroup(child.pid); // nothing left in its group outlives the check
+      resolve({
+        code: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        flooded,
+        outputFlooded,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        droppedOutput: stdout.dropped + stderr.dropped,
+        results: results.text(),
+        durationMs: performance.now() - started,
+        spawnError,
+      });
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, l.timeoutMs);
+    let grace: NodeJS.Timeout | undefined;
+    const watch = (buf: CappedBuffer, stream: 'stdout' | 'stderr') => (c: Buffer) => {
+      buf.push(c);
+      if (buf.total > limit && !outputFlooded) {
+        outputFlooded = stream;
+        stop();
+      }
+    };
+    child.stdout!.on('data', watch(stdout, 'stdout'));
+    child.stderr!.on('data', watch(stderr, 'stderr'));
+    const channel = child.stdio[3] as NodeJS.ReadableStream | null;
+    channel?.on('data', (c: Buffer) => {
+      if (!results.push(c) && !flooded) {
+        flooded = true;
+        stop();
+      }
+    });
+    child.on('error', (e) => finish(e.message));
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // A descendant may still hold the pipes open; it is killed now, and we
+      // stop waiting for the pipes to drain after a short grace.
+      killGroup(child.pid);
+      grace = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        (channel as unknown as { destroy?: () => void } | null)?.destroy?.();
+        finish();
+      }, 500);
+    });
+    child.on('close', () => finish());
+  });
+}
+
+// ---------------------------------------------------------------- the report
+
+/** The supervisor's one-line JSON report (native/harness/supervise.c). */
+interface SupervisorReport {
+  v: 1;
+  pid: number;
+  execErrno: number;
+  execError?: string;
+  reaped: boolean;
+  code?: number;
+  signal?: number;
+  timedOut: boolean;
+  stopped?: string;
+  flooded?: 'stdout' | 'stderr';
+  durationMs: number;
+  leftovers: number;
+  named: { pid: number; name: string }[];
+  unkilled: number;
+  guard: string;
+  userUs: number;
+  systemUs: number;
+  maxRssKb: number;
+  voluntarySwitches: number;
+  involuntarySwitches: number;
+}
+
+const signalNames = new Map<number, NodeJS.Signals>(Object.entries(os.constants.signals).map(([name, n]) => [n as number, name as NodeJS.Signals]));
+const errnoNames = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
+
+function readReport(file: string): SupervisorReport | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // One line, written last, after every process of the run is dead.
+  const line = text.split('\n')[0] ?? '';
+  try {
+    const r = JSON.parse(line) as SupervisorReport;
+    if (r.v !== 1 || typeof r.timedOut !== 'boolean' || typeof r.reaped !== 'boolean' || !Array.isArray(r.named)) return undefined;
+    return r;
+  } catch {
+    return undefined;
+  }
+}
+
+function withReport(raw: RunOutcome, report: SupervisorReport | undefined, argv0: string, limit: number): RunOutcome {
+  const base: RunOutcome = { ...raw, containment: 'supervisor', outputLimit: limit };
+  if (!report) {
+    const how = raw.timedOut ? 'did not finish in time' : raw.signal ? `was killed by ${raw.signal}` : `exited with status ${raw.code}`;
+    return {
+      ...base,
+      code: null,
+      signal: null,
+      supervisorProblem: raw.spawnError ? undefined : `the sandbox's supervisor ${how} without reporting on the program`,
+    };
+  }
+  const spawnError = report.execErrno
+    ? `${errnoNames.get(report.execErrno) ?? `errno ${report.execErrno}`}: ${(report.execError ?? '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase())}, exec '${argv0}'`
+    : raw.spawnError;
+  return {
+    ...base,
+    code: report.code ?? null,
+    signal: report.signal ? (signalNames.get(report.signal) ?? (`SIG${report.signal}` as NodeJS.Signals)) : null,
+    timedOut: report.timedOut || raw.timedOut,
+    outputFlooded: raw.outputFlooded ?? report.flooded,
+    durationMs: report.durationMs,
+    spawnError,
+    usage: raw.usage ?? {
+      userUs: report.userUs,
+      systemUs: report.systemUs,
+      maxRssKb: report.maxRssKb,
+      voluntarySwitches: report.voluntarySwitches,
+      involuntarySwitches: report.involuntarySwitches,
+    },
+    leftovers: report.leftovers || report.unkilled ? { count: report.leftovers, named: report.named, unkilled: report.unkilled } : undefined,
+    guardProblem: report.guard === 'seccomp' || report.guard === 'off' ? undefined : report.guard,
   };
 }
 
@@ -160,86 +409,42 @@ export async function sandboxKind(): Promise<'addon' | 'node'> {
 }
 
 export async function runProgram(req: RunRequest): Promise<RunOutcome> {
-  if ((await sandboxKind()) === 'addon') {
-    const ownDir = req.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-run-'));
-    // Output files are kept out of the working directory, apart from the program's own files.
-    const files = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-out-'));
-    try {
-      return await runWithAddon(req, req.cwd ?? ownDir!, files);
-    } finally {
-      rmSync(files, { recursive: true, force: true });
-      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
-    }
-  }
-  return runWithNode(req);
-}
-
-async function runWithNode(req: RunRequest): Promise<RunOutcome> {
+  const kind = await sandboxKind();
+  const supervisor = await supervisorProgram();
   const ownDir = req.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-run-'));
-  const cwd = req.cwd ?? ownDir!;
-  const started = performance.now();
-  const stdout = new CappedBuffer(req.outputCap ?? DEFAULT_OUTPUT_CAP);
-  const stderr = new CappedBuffer(req.outputCap ?? DEFAULT_OUTPUT_CAP);
-  const results = new CappedBuffer(req.resultsCap ?? DEFAULT_RESULTS_CAP);
-  const [cmd, ...args] = req.argv;
+  // Our files (outputs, the report) are kept out of the working directory.
+  const files = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-out-'));
+  const limit = req.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   try {
-    return await new Promise<RunOutcome>((resolve) => {
-      let timedOut = false;
-      let flooded = false;
-      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-      const child = spawn(cmd!, args, {
-        cwd,
-        detached: true, // own process group, so that one kill reaches every descendant
-        stdio: ['ignore', 'pipe', 'pipe', req.resultsChannel ? 'pipe' : 'ignore'],
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: cwd, TMPDIR: cwd },
-      });
-      const finish = (spawnError?: string) => {
-        clearTimeout(timer);
-        clearTimeout(grace);
-        killGroup(child.pid); // nothing the program forked outlives the check
-        resolve({
-          code: exit?.code ?? null,
-          signal: exit?.signal ?? null,
-          timedOut,
-          flooded,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          droppedOutput: stdout.dropped + stderr.dropped,
-          results: results.text(),
-          durationMs: performance.now() - started,
-          spawnError,
-        });
-      };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killGroup(child.pid);
-      }, req.timeoutMs);
-      let grace: NodeJS.Timeout | undefined;
-      child.stdout!.on('data', (c: Buffer) => stdout.push(c));
-      child.stderr!.on('data', (c: Buffer) => stderr.push(c));
-      const channel = child.stdio[3] as NodeJS.ReadableStream | null;
-      channel?.on('data', (c: Buffer) => {
-        if (!results.push(c) && !flooded) {
-          flooded = true;
-          killGroup(child.pid);
+    const cwd = req.cwd ?? ownDir!;
+    const report = path.join(files, 'report.json');
+    const launch: Launch = supervisor.path
+      ? {
+          argv: [
+            supervisor.path,
+            '--report',
+            report,
+            '--timeout-ms',
+            String(req.timeoutMs),
+            '--output-limit',
+            String(limit),
+            ...(req.trusted ? ['--no-guard'] : []),
+            // The addon sets these on the supervisor (and so on the program); Node cannot.
+            ...(kind === 'node' ? rlimitArgs(req) : []),
+            '--',
+            ...req.argv,
+          ],
+          cwd,
+          files,
+          timeoutMs: req.timeoutMs + BACKSTOP_MS,
+          supervised: true,
         }
-      });
-      child.on('error', (e) => finish(e.message));
-      child.on('exit', (code, signal) => {
-        exit = { code, signal };
-        // A descendant may still hold the pipes open; it is killed now, and we
-        // stop waiting for the pipes to drain after a short grace.
-        killGroup(child.pid);
-        grace = setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          (channel as unknown as { destroy?: () => void } | null)?.destroy?.();
-          finish();
-        }, 500);
-      });
-      child.on('close', () => finish());
-    });
+      : { argv: req.argv, cwd, files, timeoutMs: req.timeoutMs, supervised: false };
+    const raw = kind === 'addon' ? await runWithAddon(req, launch) : await runWithNode(req, launch);
+    if (!supervisor.path) return { ...raw, containment: 'process-group', outputLimit: limit };
+    return withReport(raw, readReport(report), req.argv[0] ?? '', limit);
   } finally {
+    rmSync(files, { recursive: true, force: true });
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   }
 }

@@ -38,7 +38,7 @@ async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig)
     timer = setTimeout(() => resolve('timeout'), config.kataTimeoutMs);
   });
   try {
-    const result = await Promise.race([checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs }), deadline]);
+    const result = await Promise.race([checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs, guard: true }), deadline]);
     if (result === 'timeout')
       return unscored(spec, file, 'timeout', `grading this kata took longer than ${(config.kataTimeoutMs / 1000).toFixed(0)} s`, performance.now() - started);
     return scoreKata(spec, result, config.showMessages);
