@@ -36,6 +36,8 @@ export interface CheckOptions {
    * what a syscall costs. Ratio budgets hold either way (both loops pay it).
    */
   guard?: boolean;
+  /** Stops before the next run once aborted (a per-kata time limit); the run under way ends by its own timeout. */
+  signal?: AbortSignal;
 }
 
 /** Emulated programs run several times slower: their timeouts stretch. */
@@ -554,6 +556,10 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   };
   let correct = true;
   for (const spec of kata.checks) {
+    if (options.signal?.aborted) {
+      results.push(skip(spec, 'not run: the kata ran out of time'));
+      continue;
+    }
     // Timing or counting wrong code means nothing: correctness comes first.
     if (!correct && (spec.kind === 'ns-per-call' || spec.kind === 'syscall-count')) {
       results.push(skip(spec, 'not measured: correctness checks failed first'));

@@ -169,6 +169,22 @@ describe('grade', () => {
     expect(r.score).toBe(15); // correctness 10 + syscall count 5; the time budget's 5 lost
   });
 
+  it('a kata that outlives its time limit scores 0 as timed out, and grading goes on', async () => {
+    const dir = tmp('slowkata');
+    copyFileSync(path.join(import.meta.dirname, 'fixtures', 'x86-write', 'timeout', 'exercise.c'), path.join(dir, 'x86-write.c'));
+    copyFileSync(path.join(repo, 'solutions', 'x86-errno', 'exercise.c'), path.join(dir, 'x86-errno.c'));
+    const cfg = path.join(dir, 'course.json');
+    writeFileSync(cfg, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-write' }, { id: 'x86-errno' }], timeoutMs: 2000, kataTimeoutMs: 1000 }));
+    const started = Date.now();
+    const { code, stdout } = await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json']);
+    const r = JSON.parse(stdout) as Report & { katas: { reason?: string }[] };
+    expect(code).toBe(0);
+    expect(r.katas[0]).toMatchObject({ id: 'x86-write', status: 'timeout', score: 0 });
+    expect(r.katas[0]!.reason).toContain('longer than 1 s');
+    expect(r.katas[1]).toMatchObject({ id: 'x86-errno', status: 'pass', score: 10 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('grades a folder of submissions one after another into a CSV gradebook', async () => {
     const root = tmp('class');
     for (const [name, from] of [['alice', 'solutions'], ['bob', 'exercises']] as const) {

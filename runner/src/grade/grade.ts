@@ -33,15 +33,20 @@ async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig)
   const avail = await availabilityOf(spec.kata);
   if (!avail.available) return unscored(spec, file, 'unavailable', `not graded on this machine: ${avail.reason}`);
   const started = performance.now();
+  const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), config.kataTimeoutMs);
   });
+  const checking = checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs, guard: true, signal: abort.signal });
   try {
-    const result = await Promise.race([checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs, guard: true }), deadline]);
-    if (result === 'timeout')
-      return unscored(spec, file, 'timeout', `grading this kata took longer than ${(config.kataTimeoutMs / 1000).toFixed(0)} s`, performance.now() - started);
-    return scoreKata(spec, result, config.showMessages);
+    const result = await Promise.race([checking, deadline]);
+    if (result !== 'timeout') return scoreKata(spec, result, config.showMessages);
+    // Stop its remaining runs, and let the one under way end (its own timeout
+    // bounds it) before the next kata is timed on a quiet machine.
+    abort.abort();
+    await checking.catch(() => undefined);
+    return unscored(spec, file, 'timeout', `grading this kata took longer than ${(config.kataTimeoutMs / 1000).toFixed(0)} s`, performance.now() - started);
   } finally {
     clearTimeout(timer);
   }
