@@ -1,0 +1,275 @@
+/*
+ * Driver for measure-batch. The learner's ns_per_call() is compared with
+ * the harness's own measurement of the same operation (kata_measure_ns:
+ * median of 11 epochs of >= 1 ms, each re-run if the thread was
+ * descheduled), made in this process, on two operations of known cost: a
+ * raw getppid system call, and a spin loop whose length comes from the seed
+ * (so no constant answer passes both).
+ *
+ * The harness measures 4 times; between its measurements come 3 rounds of
+ * the learner's batches (~2 ms each, after one warm-up batch), and each
+ * round's figure is its fastest batch: the learner's timer has no defence
+ * against being descheduled, and that only ever adds time. Each round is
+ * judged against the harness's figures just before and after it, and one
+ * round within its band passes: on a shared VM the cost of a system call
+ * moves by up to 50% for tens of milliseconds at a time (on our 2-core
+ * VM), so a band spanning two nearby harness figures follows
+ * the machine. A wrong timer is wrong in every round. A look in which no
+ * round passes is repeated once before the case fails.
+ *
+ * Built in "include" mode: the learner's file is #included here, so in the
+ * empty-op case their ns_per_call() is inlined into the caller (flatten)
+ * and GCC knows exactly which function the loop calls. That is what
+ * happens to a timer in a header or under LTO: an empty_op() the compiler
+ * may inline, or prove has no effect, has its calls deleted and the loop
+ * measures ~0 ns.
+ *
+ * Tolerances: +-35% on the known operations; for empty_op, between a tenth
+ * of and 5 times the harness's own empty function call. A right timer lands
+ * within a few percent; the mistakes caught here are off by 1.4x (integer
+ * division) to 1000000x (no division).
+ */
+#define _GNU_SOURCE
+#include "kata.h"
+#include "kata-references.h"
+#include "raw-syscall.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#ifndef KATA_LEARNER
+#error "build with -DKATA_LEARNER='\"path/to/exercise.c\"' (the runner does)"
+#endif
+#include KATA_LEARNER
+
+enum {
+	CHK_ROUNDS = 3,  /* rounds per look, between the harness's figures */
+	CHK_BATCHES = 3, /* batches per round; the fastest counts */
+	CHK_LOOKS = 2,   /* a look in which no round is within its band is repeated */
+};
+#define CHK_BATCH_NS 2e6   /* each batch ~2 ms at the harness's speed */
+#define CHK_TOLERANCE 0.35 /* known operations: +-35% */
+#define CHK_EMPTY_MIN 0.1  /* empty_op: at least a tenth of a function call... */
+#define CHK_EMPTY_MAX 5.0  /* ...and at most 5 */
+
+/* ---- the operations, and the harness's loops over them ---------------- */
+
+static void chk_getppid_op(void)
+{
+	kata_sink(kata_raw_syscall0(SYS_getppid));
+}
+
+static volatile unsigned long chk_spins; /* from the seed */
+
+static void chk_spin_op(void)
+{
+	unsigned long n = chk_spins;
+	for (unsigned long i = 0; i < n; i++)
+		kata_sink((long)i);
+}
+
+/* The harness calls through a pointer, as ns_per_call() does: the volatile
+ * load keeps GCC from turning it into a direct (inlinable) call. */
+static void (*volatile chk_op)(void);
+
+static void chk_pointer_loop(uint64_t iters)
+{
+	void (*op)(void) = chk_op;
+	for (uint64_t i = 0; i < iters; i++)
+		op();
+}
+
+/* The learner's timer, on each operation. */
+static double chk_time_op(unsigned long iters)
+{
+	return ns_per_call(chk_op, iters);
+}
+
+/* Their timer inlined here, with empty_op known at the call site. */
+__attribute__((flatten)) static double chk_time_empty_op(unsigned long iters)
+{
+	return ns_per_call(empty_op, iters);
+}
+
+/* ---- one look: rounds of the learner's batches between harness figures -- */
+
+/*
+ * harness[0], round 0, harness[1], round 1, ..., harness[CHK_ROUNDS]. Each
+ * round is judged against the harness's figures just before and just after
+ * it, and the look passes when one round does: on a shared VM the cost of a
+ * system call moves by up to 50% (on our 2-core VM) for stretches of tens
+ * of milliseconds, and a round is short enough to sit inside one.
+ * A wrong timer is wrong in every round.
+ */
+struct chk_look {
+	unsigned long iters;
+	double harness[CHK_ROUNDS + 1];
+	double batch[CHK_ROUNDS][CHK_BATCHES];
+	double yours[CHK_ROUNDS]; /* the fastest batch of each round */
+};
+
+/* A batch near CHK_BATCH_NS for an operation of `ns`, varied by the seed. */
+static unsigned long chk_iters_for(double ns)
+{
+	double iters = CHK_BATCH_NS / (ns > 0.1 ? ns : 0.1);
+	iters *= (double)kata_rand_range(80, 125) / 100.0;
+	return iters < 100 ? 100 : (unsigned long)iters;
+}
+
+static void chk_measure(kata_loop_fn reference, double (*learner)(unsigned long), struct chk_look *l)
+{
+	l->harness[0] = kata_measure_ns(reference);
+	l->iters = chk_iters_for(l->harness[0]);
+	kata_sink((long)learner(l->iters)); /* warm-up: caches, page faults, clock frequency */
+	for (int r = 0; r < CHK_ROUNDS; r++) {
+		for (int i = 0; i < CHK_BATCHES; i++) {
+			l->batch[r][i] = learner(l->iters);
+			if (i == 0 || l->batch[r][i] < l->yours[r])
+				l->yours[r] = l->batch[r][i];
+		}
+		l->harness[r + 1] = kata_measure_ns(reference);
+	}
+}
+
+static double chk_low(const struct chk_look *l, int r)
+{
+	return l->harness[r] < l->harness[r + 1] ? l->harness[r] : l->harness[r + 1];
+}
+
+static double chk_high(const struct chk_look *l, int r)
+{
+	return l->harness[r] < l->harness[r + 1] ? l->harness[r + 1] : l->harness[r];
+}
+
+/* How far round r is outside [low * min, high * max], as a factor (1: inside). */
+static double chk_distance(const struct chk_look *l, int r, double min, double max)
+{
+	double y = l->yours[r], lo = chk_low(l, r) * min, hi = chk_high(l, r) * max;
+	if (y <= 0)
+		return 1e300;
+	return y < lo ? lo / y : y > hi ? y / hi : 1;
+}
+
+/* The round closest to its band: the one that decides. */
+static int chk_best_round(const struct chk_look *l, double min, double max)
+{
+	int best = 0;
+	for (int r = 1; r < CHK_ROUNDS; r++)
+		if (chk_distance(l, r, min, max) < chk_distance(l, best, min, max))
+			best = r;
+	return best;
+}
+
+static void chk_note_look(const char *what, const struct chk_look *l, int look)
+{
+	kata_note("%sns_per_call(%s, %lu), the fastest of %d batches in each of %d rounds: yours %.3f, %.3f, %.3f ns; "
+		  "harness %.3f, %.3f, %.3f, %.3f ns (before, between and after the rounds)",
+		  look ? "measured again: " : "", what, l->iters, CHK_BATCHES, CHK_ROUNDS, l->yours[0], l->yours[1],
+		  l->yours[2], l->harness[0], l->harness[1], l->harness[2], l->harness[3]);
+}
+
+static kata_loop_fn chk_reference(const char *name)
+{
+	for (const struct kata_reference *r = kata_references; r->name; r++)
+		if (strcmp(r->name, name) == 0)
+			return r->loop;
+	return NULL;
+}
+
+/* What a figure that far off usually means. */
+static const char *chk_diagnosis(double yours, double want, unsigned long iters)
+{
+	if (yours == 0)
+		return " (exactly 0: is ns_per_call() still the stub, or is its clock too coarse to see the batch? "
+		       "CLOCK_MONOTONIC is the one to use)";
+	if (yours < 0)
+		return " (negative: t0 and t1 the wrong way round, or tv_nsec used without tv_sec?)";
+	if (yours > want * (double)iters * 0.3)
+		return " (about `iters` times too much: the whole batch, not per call?)";
+	if (yours > want * 300 && yours < want * 3000)
+		return " (about 1000x too much: nanoseconds counted twice?)";
+	if (yours < want / 300 && yours > want / 3000)
+		return " (about 1000x too little: microseconds instead of nanoseconds?)";
+	return "";
+}
+
+/* ---- cases -------------------------------------------------------------- */
+
+static void chk_compare(const char *what, void (*op)(void))
+{
+	struct chk_look l;
+	const double min = 1 - CHK_TOLERANCE, max = 1 + CHK_TOLERANCE;
+	int r = 0, ok = 0;
+	kata_pin_to_current_cpu();
+	chk_op = op;
+	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
+		chk_measure(chk_pointer_loop, chk_time_op, &l);
+		chk_note_look(what, &l, look);
+		r = chk_best_round(&l, min, max);
+		ok = chk_distance(&l, r, min, max) == 1;
+	}
+	char label[160], detail[400];
+	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's measurement", what);
+	snprintf(detail, sizeof(detail),
+		 "yours %.2f ns, harness %.2f ns before and %.2f ns after, allowed %.2f-%.2f ns (the closest of %d rounds)%s",
+		 l.yours[r], l.harness[r], l.harness[r + 1], chk_low(&l, r) * min, chk_high(&l, r) * max, CHK_ROUNDS,
+		 chk_diagnosis(l.yours[r], l.harness[r], l.iters));
+	kata_expect_true(label, ok, detail);
+}
+
+static void chk_case_getppid(void)
+{
+	chk_compare("getppid_op", chk_getppid_op);
+}
+
+static void chk_case_spin(void)
+{
+	chk_spins = kata_rand_range(150, 1500);
+	kata_note("spin_op counts to %lu", chk_spins);
+	chk_compare("spin_op", chk_spin_op);
+}
+
+static void chk_case_empty(void)
+{
+	kata_loop_fn call = chk_reference("function-call");
+	if (!call)
+		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
+	struct chk_look l;
+	int r = 0, ok = 0;
+	kata_pin_to_current_cpu();
+	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
+		chk_measure(call, chk_time_empty_op, &l);
+		chk_note_look("empty_op", &l, look);
+		r = chk_best_round(&l, CHK_EMPTY_MIN, CHK_EMPTY_MAX);
+		ok = chk_distance(&l, r, CHK_EMPTY_MIN, CHK_EMPTY_MAX) == 1;
+	}
+	double y = l.yours[r], lo = chk_low(&l, r), hi = chk_high(&l, r);
+	char detail[400];
+	snprintf(detail, sizeof(detail),
+		 "yours %.3f ns, harness (an empty function call) %.3f ns, allowed at least %.3f ns: a loop whose calls "
+		 "the compiler deleted measures ~0 (ns_per_call was inlined here, so GCC knew it was calling empty_op)",
+		 y, lo, lo * CHK_EMPTY_MIN);
+	kata_expect_true("the calls to empty_op() were not deleted", y >= lo * CHK_EMPTY_MIN, detail);
+	snprintf(detail, sizeof(detail), "yours %.3f ns, harness (an empty function call) %.3f ns, allowed at most %.3f ns%s",
+		 y, hi, hi * CHK_EMPTY_MAX, y > 10 ? ": is the clock read inside the loop, once per call?" : "");
+	kata_expect_true("ns_per_call(empty_op) costs about one function call", y <= hi * CHK_EMPTY_MAX, detail);
+	int whole = 1;
+	for (int k = 0; k < CHK_ROUNDS; k++)
+		for (int i = 0; i < CHK_BATCHES; i++)
+			whole = whole && l.batch[k][i] == (double)(long long)l.batch[k][i];
+	snprintf(detail, sizeof(detail),
+		 "all %d batches came out in whole nanoseconds (%.3f, %.3f, %.3f, ...): an integer division drops the "
+		 "fraction, and a 0.9 ns call would read 0",
+		 CHK_ROUNDS * CHK_BATCHES, l.batch[0][0], l.batch[0][1], l.batch[0][2]);
+	kata_expect_true("ns_per_call() keeps the fraction of a nanosecond", !whole, detail);
+}
+
+const struct kata_case kata_cases[] = {
+	{ "getppid-op", chk_case_getppid },
+	{ "spin-op", chk_case_spin },
+	{ "empty-op", chk_case_empty },
+	{ 0 },
+};
+const struct kata_bench kata_benches[] = { { 0 } };
+const struct kata_count kata_counts[] = { { 0 } };

@@ -1,0 +1,238 @@
+/*
+ * Driver for measure-ratio. The learner's call_ns() and syscall_ns() each
+ * time their own batch; the harness measures the same two operations with
+ * its references (function-call: an empty noipa function called in a
+ * loop; raw-syscall: an inline-asm getppid in a loop), before and after
+ * the learner's figures, in the same process.
+ *
+ * The harness measures 4 times, and the learner's function is called
+ * between its measurements; each call is judged against the harness's
+ * figures just before and after it, and one call within its band passes:
+ * on a shared VM the cost of a system call moves between levels for tens
+ * of milliseconds at a time (by up to 50% on our 2-core VM), so a band
+ * spanning two nearby harness figures follows the machine, while a wrong
+ * measurement is wrong every time. A look in which no call passes is
+ * repeated once before the case fails.
+ *
+ * Tolerances: call_ns() between half and 3 times the harness's function
+ * call (an inlined or deleted call measures 0-0.3 ns, a clock read per call
+ * 20+ ns); syscall_ns() within +-30% of the harness's raw getppid (a
+ * non-volatile asm hoisted out of the loop measures ~0, libc's wrapper is
+ * forbidden); and the ratio above 10 (on our VM it is 85-105). Each of the
+ * learner's functions must also take at least 1 ms to return, as the task
+ * asks for a batch of at least 1 ms (timed by the driver around the call).
+ */
+#define _GNU_SOURCE
+#include "kata.h"
+#include "kata-references.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+double call_ns(void);
+double syscall_ns(void);
+
+enum {
+	CHK_ROUNDS = 3, /* calls of the learner's function per look, between the harness's figures */
+	CHK_LOOKS = 2,  /* a look in which no call is within its band is repeated */
+	CHK_TRIES = 3,  /* calls of each, for the ratio; the fastest counts */
+};
+#define CHK_CALL_MIN 0.5
+#define CHK_CALL_MAX 3.0
+#define CHK_SYSCALL_TOLERANCE 0.30
+#define CHK_MIN_RATIO 10.0
+#define CHK_MIN_BATCH_NS 1e6
+
+static kata_loop_fn chk_reference(const char *name)
+{
+	for (const struct kata_reference *r = kata_references; r->name; r++)
+		if (strcmp(r->name, name) == 0)
+			return r->loop;
+	return NULL;
+}
+
+static double chk_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/*
+ * harness[0], yours[0], harness[1], yours[1], ..., harness[CHK_ROUNDS]:
+ * each call of the learner's function is judged against the harness's
+ * figures just before and just after it, and the look passes when one
+ * call does. On a shared VM the cost of a system call moves between levels
+ * (by up to 50% on our 2-core VM) for tens of milliseconds at a time; a wrong
+ * measurement is wrong every time.
+ */
+struct chk_look {
+	double harness[CHK_ROUNDS + 1];
+	double yours[CHK_ROUNDS];
+	double shortest; /* ns: the quickest return from the learner's function */
+};
+
+static void chk_measure(kata_loop_fn reference, double (*learner)(void), struct chk_look *l)
+{
+	l->harness[0] = kata_measure_ns(reference);
+	for (int r = 0; r < CHK_ROUNDS; r++) {
+		double t0 = chk_now_ns();
+		l->yours[r] = learner();
+		double spent = chk_now_ns() - t0;
+		if (r == 0 || spent < l->shortest)
+			l->shortest = spent;
+		l->harness[r + 1] = kata_measure_ns(reference);
+	}
+}
+
+static double chk_low(const struct chk_look *l, int r)
+{
+	return l->harness[r] < l->harness[r + 1] ? l->harness[r] : l->harness[r + 1];
+}
+
+static double chk_high(const struct chk_look *l, int r)
+{
+	return l->harness[r] < l->harness[r + 1] ? l->harness[r + 1] : l->harness[r];
+}
+
+/* How far round r is outside [low * min, high * max], as a factor (1: inside). */
+static double chk_distance(const struct chk_look *l, int r, double min, double max)
+{
+	double y = l->yours[r], lo = chk_low(l, r) * min, hi = chk_high(l, r) * max;
+	if (y <= 0)
+		return 1e300;
+	return y < lo ? lo / y : y > hi ? y / hi : 1;
+}
+
+/* The round closest to its band: the one that decides. */
+static int chk_best_round(const struct chk_look *l, double min, double max)
+{
+	int best = 0;
+	for (int r = 1; r < CHK_ROUNDS; r++)
+		if (chk_distance(l, r, min, max) < chk_distance(l, best, min, max))
+			best = r;
+	return best;
+}
+
+static void chk_note(const char *fn, const struct chk_look *l, int look)
+{
+	kata_note("%s%s, called %d times: yours %.3f, %.3f, %.3f ns; harness %.3f, %.3f, %.3f, %.3f ns (before, "
+		  "between and after your calls)",
+		  look ? "measured again: " : "", fn, CHK_ROUNDS, l->yours[0], l->yours[1], l->yours[2], l->harness[0],
+		  l->harness[1], l->harness[2], l->harness[3]);
+}
+
+/* The task asks for a batch of at least 1 ms: a function that returns
+ * sooner cannot have timed one. */
+static void chk_expect_batch(const char *fn, const struct chk_look *l)
+{
+	char label[96], detail[256];
+	snprintf(label, sizeof(label), "%s times a batch of at least 1 ms", fn);
+	snprintf(detail, sizeof(detail),
+		 "%s returned after %.3f ms: a shorter batch measures the clock reads and the first, cold iterations "
+		 "as much as the operation", fn, l->shortest / 1e6);
+	kata_expect_true(label, l->shortest >= CHK_MIN_BATCH_NS, detail);
+}
+
+/* The fastest of 3 calls of each, for the ratio. */
+static double chk_fastest(double (*learner)(void))
+{
+	double best = learner();
+	for (int i = 1; i < CHK_TRIES; i++) {
+		double x = learner();
+		best = x < best ? x : best;
+	}
+	return best;
+}
+
+static void chk_case_call(void)
+{
+	kata_loop_fn ref = chk_reference("function-call");
+	if (!ref)
+		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
+	struct chk_look l;
+	int r = 0, ok = 0;
+	kata_pin_to_current_cpu();
+	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
+		chk_measure(ref, call_ns, &l);
+		chk_note("call_ns()", &l, look);
+		r = chk_best_round(&l, CHK_CALL_MIN, CHK_CALL_MAX);
+		ok = chk_distance(&l, r, CHK_CALL_MIN, CHK_CALL_MAX) == 1;
+	}
+	double y = l.yours[r], lo = chk_low(&l, r) * CHK_CALL_MIN, hi = chk_high(&l, r) * CHK_CALL_MAX;
+	const char *why = "";
+	if (y == 0)
+		why = ": exactly 0 (still the stub, or a loop the compiler deleted?)";
+	else if (y < lo)
+		why = ": too cheap to be a call. Was the function inlined, or its calls deleted? (noinline is not enough)";
+	else if (y > hi)
+		why = ": is the clock read inside the loop, once per call?";
+	char detail[400];
+	snprintf(detail, sizeof(detail), "yours %.3f ns, harness %.3f ns before and %.3f ns after, allowed %.3f-%.3f ns%s", y,
+		 l.harness[r], l.harness[r + 1], lo, hi, why);
+	kata_expect_true("call_ns() measures one empty function call", ok, detail);
+	chk_expect_batch("call_ns()", &l);
+}
+
+static void chk_case_syscall(void)
+{
+	kata_loop_fn ref = chk_reference("raw-syscall");
+	if (!ref)
+		return kata_expect_true("the harness has a raw-syscall reference", 0, "a bug in the course, not in your code");
+	struct chk_look l;
+	const double min = 1 - CHK_SYSCALL_TOLERANCE, max = 1 + CHK_SYSCALL_TOLERANCE;
+	int r = 0, ok = 0;
+	kata_pin_to_current_cpu();
+	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
+		chk_measure(ref, syscall_ns, &l);
+		chk_note("syscall_ns()", &l, look);
+		r = chk_best_round(&l, min, max);
+		ok = chk_distance(&l, r, min, max) == 1;
+	}
+	double y = l.yours[r], lo = chk_low(&l, r) * min, hi = chk_high(&l, r) * max;
+	const char *why = "";
+	if (y == 0)
+		why = ": exactly 0 (still the stub?)";
+	else if (y < lo / 10)
+		why = ": far too cheap for a system call. Is the asm volatile? Without it GCC may move it out of the "
+		      "loop, or delete it when the result is unused";
+	else if (y > hi * 100)
+		why = ": the whole batch, not per call?";
+	char detail[400];
+	snprintf(detail, sizeof(detail), "yours %.1f ns, harness %.1f ns before and %.1f ns after, allowed %.1f-%.1f ns%s", y,
+		 l.harness[r], l.harness[r + 1], lo, hi, why);
+	kata_expect_true("syscall_ns() within 30% of the harness's raw getppid", ok, detail);
+	chk_expect_batch("syscall_ns()", &l);
+}
+
+static void chk_case_ratio(void)
+{
+	kata_loop_fn call = chk_reference("function-call"), sys = chk_reference("raw-syscall");
+	if (!call || !sys)
+		return kata_expect_true("the harness has its references", 0, "a bug in the course, not in your code");
+	kata_pin_to_current_cpu();
+	double c = chk_fastest(call_ns), s = chk_fastest(syscall_ns);
+	double hc = kata_measure_ns(call), hs = kata_measure_ns(sys);
+	char detail[320];
+	if (c <= 0 || s <= 0) {
+		snprintf(detail, sizeof(detail), "call_ns() gave %.3f ns and syscall_ns() %.3f ns: no ratio without both", c, s);
+		return kata_expect_true("syscall_ns() / call_ns() is above 10", 0, detail);
+	}
+	double ratio = s / c;
+	kata_note("a system call costs %.0fx a function call here: yours %.1f ns / %.2f ns (the harness: %.1f ns / %.2f ns = %.0fx)",
+		  ratio, s, c, hs, hc, hs / hc);
+	kata_note("at 10,000 system calls a second that is %.2f%% of a core; at 1,000,000 a second, %.0f%%", s * 1e4 / 1e7,
+		  s * 1e6 / 1e7);
+	snprintf(detail, sizeof(detail), "yours %.1f: %.1f ns / %.3f ns; the harness's %.1f", ratio, s, c, hs / hc);
+	kata_expect_true("syscall_ns() / call_ns() is above 10", ratio > CHK_MIN_RATIO, detail);
+}
+
+const struct kata_case kata_cases[] = {
+	{ "call", chk_case_call },
+	{ "syscall", chk_case_syscall },
+	{ "ratio", chk_case_ratio },
+	{ 0 },
+};
+const struct kata_bench kata_benches[] = { { 0 } };
+const struct kata_count kata_counts[] = { { 0 } };
