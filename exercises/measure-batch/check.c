@@ -31,11 +31,10 @@
  */
 #define _GNU_SOURCE
 #include "kata.h"
-#include "kata-references.h"
+#include "kata-rounds.h"
 #include "raw-syscall.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 
 #ifndef KATA_LEARNER
@@ -44,7 +43,6 @@
 #include KATA_LEARNER
 
 enum {
-	CHK_ROUNDS = 3,  /* rounds per look, between the harness's figures */
 	CHK_BATCHES = 3, /* batches per round; the fastest counts */
 	CHK_LOOKS = 2,   /* a look in which no round is within its band is repeated */
 };
@@ -94,19 +92,14 @@ __attribute__((flatten)) static double chk_time_empty_op(unsigned long iters)
 
 /* ---- one look: rounds of the learner's batches between harness figures -- */
 
-/*
- * harness[0], round 0, harness[1], round 1, ..., harness[CHK_ROUNDS]. Each
- * round is judged against the harness's figures just before and just after
- * it, and the look passes when one round does: on a shared VM the cost of a
- * system call moves by up to 50% (on our 2-core VM) for stretches of tens
- * of milliseconds, and a round is short enough to sit inside one.
- * A wrong timer is wrong in every round.
- */
+/* A look (native/include/kata-rounds.h): each round is the fastest of
+ * CHK_BATCHES batches of the learner's timer; their timer has no defence
+ * against being descheduled, and that only ever adds time. */
 struct chk_look {
+	struct kata_rounds r;
+	double (*learner)(unsigned long);
 	unsigned long iters;
-	double harness[CHK_ROUNDS + 1];
-	double batch[CHK_ROUNDS][CHK_BATCHES];
-	double yours[CHK_ROUNDS]; /* the fastest batch of each round */
+	double batch[KATA_ROUNDS][CHK_BATCHES];
 };
 
 /* A batch near CHK_BATCH_NS for an operation of `ns`, varied by the seed. */
@@ -117,64 +110,34 @@ static unsigned long chk_iters_for(double ns)
 	return iters < 100 ? 100 : (unsigned long)iters;
 }
 
+static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
+{
+	struct chk_look *l = ctx;
+	if (round == 0) {
+		l->iters = chk_iters_for(rounds->harness[0]);
+		kata_sink((long)l->learner(l->iters)); /* warm-up: caches, page faults, clock frequency */
+	}
+	double fastest = 0;
+	for (int i = 0; i < CHK_BATCHES; i++) {
+		l->batch[round][i] = l->learner(l->iters);
+		if (i == 0 || l->batch[round][i] < fastest)
+			fastest = l->batch[round][i];
+	}
+	return fastest;
+}
+
 static void chk_measure(kata_loop_fn reference, double (*learner)(unsigned long), struct chk_look *l)
 {
-	l->harness[0] = kata_measure_ns(reference);
-	l->iters = chk_iters_for(l->harness[0]);
-	kata_sink((long)learner(l->iters)); /* warm-up: caches, page faults, clock frequency */
-	for (int r = 0; r < CHK_ROUNDS; r++) {
-		for (int i = 0; i < CHK_BATCHES; i++) {
-			l->batch[r][i] = learner(l->iters);
-			if (i == 0 || l->batch[r][i] < l->yours[r])
-				l->yours[r] = l->batch[r][i];
-		}
-		l->harness[r + 1] = kata_measure_ns(reference);
-	}
-}
-
-static double chk_low(const struct chk_look *l, int r)
-{
-	return l->harness[r] < l->harness[r + 1] ? l->harness[r] : l->harness[r + 1];
-}
-
-static double chk_high(const struct chk_look *l, int r)
-{
-	return l->harness[r] < l->harness[r + 1] ? l->harness[r + 1] : l->harness[r];
-}
-
-/* How far round r is outside [low * min, high * max], as a factor (1: inside). */
-static double chk_distance(const struct chk_look *l, int r, double min, double max)
-{
-	double y = l->yours[r], lo = chk_low(l, r) * min, hi = chk_high(l, r) * max;
-	if (y <= 0)
-		return 1e300;
-	return y < lo ? lo / y : y > hi ? y / hi : 1;
-}
-
-/* The round closest to its band: the one that decides. */
-static int chk_best_round(const struct chk_look *l, double min, double max)
-{
-	int best = 0;
-	for (int r = 1; r < CHK_ROUNDS; r++)
-		if (chk_distance(l, r, min, max) < chk_distance(l, best, min, max))
-			best = r;
-	return best;
+	l->learner = learner;
+	kata_measure_rounds(reference, chk_round, l, &l->r);
 }
 
 static void chk_note_look(const char *what, const struct chk_look *l, int look)
 {
 	kata_note("%sns_per_call(%s, %lu), the fastest of %d batches in each of %d rounds: yours %.3f, %.3f, %.3f ns; "
 		  "harness %.3f, %.3f, %.3f, %.3f ns (before, between and after the rounds)",
-		  look ? "measured again: " : "", what, l->iters, CHK_BATCHES, CHK_ROUNDS, l->yours[0], l->yours[1],
-		  l->yours[2], l->harness[0], l->harness[1], l->harness[2], l->harness[3]);
-}
-
-static kata_loop_fn chk_reference(const char *name)
-{
-	for (const struct kata_reference *r = kata_references; r->name; r++)
-		if (strcmp(r->name, name) == 0)
-			return r->loop;
-	return NULL;
+		  look ? "measured again: " : "", what, l->iters, CHK_BATCHES, KATA_ROUNDS, l->r.yours[0], l->r.yours[1],
+		  l->r.yours[2], l->r.harness[0], l->r.harness[1], l->r.harness[2], l->r.harness[3]);
 }
 
 /* What a figure that far off usually means. */
@@ -206,15 +169,15 @@ static void chk_compare(const char *what, void (*op)(void))
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		chk_measure(chk_pointer_loop, chk_time_op, &l);
 		chk_note_look(what, &l, look);
-		r = chk_best_round(&l, min, max);
-		ok = chk_distance(&l, r, min, max) == 1;
+		r = kata_rounds_best(&l.r, min, max);
+		ok = kata_rounds_distance(&l.r, r, min, max) == 1;
 	}
 	char label[160], detail[400];
 	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's measurement", what);
 	snprintf(detail, sizeof(detail),
 		 "yours %.2f ns, harness %.2f ns before and %.2f ns after, allowed %.2f-%.2f ns (the closest of %d rounds)%s",
-		 l.yours[r], l.harness[r], l.harness[r + 1], chk_low(&l, r) * min, chk_high(&l, r) * max, CHK_ROUNDS,
-		 chk_diagnosis(l.yours[r], l.harness[r], l.iters));
+		 l.r.yours[r], l.r.harness[r], l.r.harness[r + 1], kata_rounds_low(&l.r, r) * min,
+		 kata_rounds_high(&l.r, r) * max, KATA_ROUNDS, chk_diagnosis(l.r.yours[r], l.r.harness[r], l.iters));
 	kata_expect_true(label, ok, detail);
 }
 
@@ -232,7 +195,7 @@ static void chk_case_spin(void)
 
 static void chk_case_empty(void)
 {
-	kata_loop_fn call = chk_reference("function-call");
+	kata_loop_fn call = kata_reference_loop("function-call");
 	if (!call)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
 	struct chk_look l;
@@ -241,10 +204,10 @@ static void chk_case_empty(void)
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		chk_measure(call, chk_time_empty_op, &l);
 		chk_note_look("empty_op", &l, look);
-		r = chk_best_round(&l, CHK_EMPTY_MIN, CHK_EMPTY_MAX);
-		ok = chk_distance(&l, r, CHK_EMPTY_MIN, CHK_EMPTY_MAX) == 1;
+		r = kata_rounds_best(&l.r, CHK_EMPTY_MIN, CHK_EMPTY_MAX);
+		ok = kata_rounds_distance(&l.r, r, CHK_EMPTY_MIN, CHK_EMPTY_MAX) == 1;
 	}
-	double y = l.yours[r], lo = chk_low(&l, r), hi = chk_high(&l, r);
+	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r), hi = kata_rounds_high(&l.r, r);
 	char detail[400];
 	snprintf(detail, sizeof(detail),
 		 "yours %.3f ns, harness (an empty function call) %.3f ns, allowed at least %.3f ns: a loop whose calls "
@@ -255,13 +218,13 @@ static void chk_case_empty(void)
 		 y, hi, hi * CHK_EMPTY_MAX, y > 10 ? ": is the clock read inside the loop, once per call?" : "");
 	kata_expect_true("ns_per_call(empty_op) costs about one function call", y <= hi * CHK_EMPTY_MAX, detail);
 	int whole = 1;
-	for (int k = 0; k < CHK_ROUNDS; k++)
+	for (int k = 0; k < KATA_ROUNDS; k++)
 		for (int i = 0; i < CHK_BATCHES; i++)
 			whole = whole && l.batch[k][i] == (double)(long long)l.batch[k][i];
 	snprintf(detail, sizeof(detail),
 		 "all %d batches came out in whole nanoseconds (%.3f, %.3f, %.3f, ...): an integer division drops the "
 		 "fraction, and a 0.9 ns call would read 0",
-		 CHK_ROUNDS * CHK_BATCHES, l.batch[0][0], l.batch[0][1], l.batch[0][2]);
+		 KATA_ROUNDS * CHK_BATCHES, l.batch[0][0], l.batch[0][1], l.batch[0][2]);
 	kata_expect_true("ns_per_call() keeps the fraction of a nanosecond", !whole, detail);
 }
 

@@ -18,11 +18,10 @@
  */
 #define _GNU_SOURCE
 #include "kata.h"
-#include "kata-references.h"
+#include "kata-rounds.h" /* kata_reference_loop */
 #include "raw-syscall.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 unsigned long long read_counter(void);
@@ -90,14 +89,6 @@ static void chk_spin(void)
 {
 	for (long i = 0; i < 2000; i++)
 		kata_sink(i);
-}
-
-static kata_loop_fn chk_reference(const char *name)
-{
-	for (const struct kata_reference *r = kata_references; r->name; r++)
-		if (strcmp(r->name, name) == 0)
-			return r->loop;
-	return NULL;
 }
 
 static void chk_read_loop(uint64_t iters)
@@ -218,7 +209,7 @@ static void chk_case_ghz(void)
 	kata_note("cntfrq_el0 says %.6f ticks per ns", (double)frq / 1e9);
 #endif
 	/* What a read costs, for the learner's information. */
-	kata_loop_fn clock = chk_reference("vdso-clock");
+	kata_loop_fn clock = kata_reference_loop("vdso-clock");
 	double read_ns = kata_measure_ns(chk_read_loop);
 	if (clock)
 		kata_note("one read_counter() costs %.1f ns (%.0f ticks); one clock_gettime() %.1f ns", read_ns,

@@ -24,17 +24,15 @@
  */
 #define _GNU_SOURCE
 #include "kata.h"
-#include "kata-references.h"
+#include "kata-rounds.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 double call_ns(void);
 double syscall_ns(void);
 
 enum {
-	CHK_ROUNDS = 3, /* calls of the learner's function per look, between the harness's figures */
 	CHK_LOOKS = 2,  /* a look in which no call is within its band is repeated */
 	CHK_TRIES = 3,  /* calls of each, for the ratio; the fastest counts */
 };
@@ -44,14 +42,6 @@ enum {
 #define CHK_MIN_RATIO 10.0
 #define CHK_MIN_BATCH_NS 1e6
 
-static kata_loop_fn chk_reference(const char *name)
-{
-	for (const struct kata_reference *r = kata_references; r->name; r++)
-		if (strcmp(r->name, name) == 0)
-			return r->loop;
-	return NULL;
-}
-
 static double chk_now_ns(void)
 {
 	struct timespec ts;
@@ -59,68 +49,38 @@ static double chk_now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/*
- * harness[0], yours[0], harness[1], yours[1], ..., harness[CHK_ROUNDS]:
- * each call of the learner's function is judged against the harness's
- * figures just before and just after it, and the look passes when one
- * call does. On a shared VM the cost of a system call moves between levels
- * (by up to 50% on our 2-core VM) for tens of milliseconds at a time; a wrong
- * measurement is wrong every time.
- */
+/* A look (native/include/kata-rounds.h): each round is one call of the
+ * learner's function, timed from outside too, for the batch-length check. */
 struct chk_look {
-	double harness[CHK_ROUNDS + 1];
-	double yours[CHK_ROUNDS];
+	struct kata_rounds r;
+	double (*learner)(void);
 	double shortest; /* ns: the quickest return from the learner's function */
 };
 
+static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
+{
+	struct chk_look *l = ctx;
+	(void)rounds;
+	double t0 = chk_now_ns();
+	double figure = l->learner();
+	double spent = chk_now_ns() - t0;
+	if (round == 0 || spent < l->shortest)
+		l->shortest = spent;
+	return figure;
+}
+
 static void chk_measure(kata_loop_fn reference, double (*learner)(void), struct chk_look *l)
 {
-	l->harness[0] = kata_measure_ns(reference);
-	for (int r = 0; r < CHK_ROUNDS; r++) {
-		double t0 = chk_now_ns();
-		l->yours[r] = learner();
-		double spent = chk_now_ns() - t0;
-		if (r == 0 || spent < l->shortest)
-			l->shortest = spent;
-		l->harness[r + 1] = kata_measure_ns(reference);
-	}
-}
-
-static double chk_low(const struct chk_look *l, int r)
-{
-	return l->harness[r] < l->harness[r + 1] ? l->harness[r] : l->harness[r + 1];
-}
-
-static double chk_high(const struct chk_look *l, int r)
-{
-	return l->harness[r] < l->harness[r + 1] ? l->harness[r + 1] : l->harness[r];
-}
-
-/* How far round r is outside [low * min, high * max], as a factor (1: inside). */
-static double chk_distance(const struct chk_look *l, int r, double min, double max)
-{
-	double y = l->yours[r], lo = chk_low(l, r) * min, hi = chk_high(l, r) * max;
-	if (y <= 0)
-		return 1e300;
-	return y < lo ? lo / y : y > hi ? y / hi : 1;
-}
-
-/* The round closest to its band: the one that decides. */
-static int chk_best_round(const struct chk_look *l, double min, double max)
-{
-	int best = 0;
-	for (int r = 1; r < CHK_ROUNDS; r++)
-		if (chk_distance(l, r, min, max) < chk_distance(l, best, min, max))
-			best = r;
-	return best;
+	l->learner = learner;
+	kata_measure_rounds(reference, chk_round, l, &l->r);
 }
 
 static void chk_note(const char *fn, const struct chk_look *l, int look)
 {
 	kata_note("%s%s, called %d times: yours %.3f, %.3f, %.3f ns; harness %.3f, %.3f, %.3f, %.3f ns (before, "
 		  "between and after your calls)",
-		  look ? "measured again: " : "", fn, CHK_ROUNDS, l->yours[0], l->yours[1], l->yours[2], l->harness[0],
-		  l->harness[1], l->harness[2], l->harness[3]);
+		  look ? "measured again: " : "", fn, KATA_ROUNDS, l->r.yours[0], l->r.yours[1], l->r.yours[2],
+		  l->r.harness[0], l->r.harness[1], l->r.harness[2], l->r.harness[3]);
 }
 
 /* The task asks for a batch of at least 1 ms: a function that returns
@@ -148,7 +108,7 @@ static double chk_fastest(double (*learner)(void))
 
 static void chk_case_call(void)
 {
-	kata_loop_fn ref = chk_reference("function-call");
+	kata_loop_fn ref = kata_reference_loop("function-call");
 	if (!ref)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
 	struct chk_look l;
@@ -157,10 +117,10 @@ static void chk_case_call(void)
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		chk_measure(ref, call_ns, &l);
 		chk_note("call_ns()", &l, look);
-		r = chk_best_round(&l, CHK_CALL_MIN, CHK_CALL_MAX);
-		ok = chk_distance(&l, r, CHK_CALL_MIN, CHK_CALL_MAX) == 1;
+		r = kata_rounds_best(&l.r, CHK_CALL_MIN, CHK_CALL_MAX);
+		ok = kata_rounds_distance(&l.r, r, CHK_CALL_MIN, CHK_CALL_MAX) == 1;
 	}
-	double y = l.yours[r], lo = chk_low(&l, r) * CHK_CALL_MIN, hi = chk_high(&l, r) * CHK_CALL_MAX;
+	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * CHK_CALL_MIN, hi = kata_rounds_high(&l.r, r) * CHK_CALL_MAX;
 	const char *why = "";
 	if (y == 0)
 		why = ": exactly 0 (still the stub, or a loop the compiler deleted?)";
@@ -170,14 +130,14 @@ static void chk_case_call(void)
 		why = ": is the clock read inside the loop, once per call?";
 	char detail[400];
 	snprintf(detail, sizeof(detail), "yours %.3f ns, harness %.3f ns before and %.3f ns after, allowed %.3f-%.3f ns%s", y,
-		 l.harness[r], l.harness[r + 1], lo, hi, why);
+		 l.r.harness[r], l.r.harness[r + 1], lo, hi, why);
 	kata_expect_true("call_ns() measures one empty function call", ok, detail);
 	chk_expect_batch("call_ns()", &l);
 }
 
 static void chk_case_syscall(void)
 {
-	kata_loop_fn ref = chk_reference("raw-syscall");
+	kata_loop_fn ref = kata_reference_loop("raw-syscall");
 	if (!ref)
 		return kata_expect_true("the harness has a raw-syscall reference", 0, "a bug in the course, not in your code");
 	struct chk_look l;
@@ -187,10 +147,10 @@ static void chk_case_syscall(void)
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		chk_measure(ref, syscall_ns, &l);
 		chk_note("syscall_ns()", &l, look);
-		r = chk_best_round(&l, min, max);
-		ok = chk_distance(&l, r, min, max) == 1;
+		r = kata_rounds_best(&l.r, min, max);
+		ok = kata_rounds_distance(&l.r, r, min, max) == 1;
 	}
-	double y = l.yours[r], lo = chk_low(&l, r) * min, hi = chk_high(&l, r) * max;
+	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * min, hi = kata_rounds_high(&l.r, r) * max;
 	const char *why = "";
 	if (y == 0)
 		why = ": exactly 0 (still the stub?)";
@@ -201,14 +161,14 @@ static void chk_case_syscall(void)
 		why = ": the whole batch, not per call?";
 	char detail[400];
 	snprintf(detail, sizeof(detail), "yours %.1f ns, harness %.1f ns before and %.1f ns after, allowed %.1f-%.1f ns%s", y,
-		 l.harness[r], l.harness[r + 1], lo, hi, why);
+		 l.r.harness[r], l.r.harness[r + 1], lo, hi, why);
 	kata_expect_true("syscall_ns() within 30% of the harness's raw getppid", ok, detail);
 	chk_expect_batch("syscall_ns()", &l);
 }
 
 static void chk_case_ratio(void)
 {
-	kata_loop_fn call = chk_reference("function-call"), sys = chk_reference("raw-syscall");
+	kata_loop_fn call = kata_reference_loop("function-call"), sys = kata_reference_loop("raw-syscall");
 	if (!call || !sys)
 		return kata_expect_true("the harness has its references", 0, "a bug in the course, not in your code");
 	kata_pin_to_current_cpu();

@@ -282,7 +282,9 @@ async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[
     } else if (expects.length === 0) {
       results.push({ ...label, status: 'error', message: `case '${name}' reported no observations (a bug in the kata's driver)` });
     } else {
-      results.push({ ...label, status: 'pass', details: notes.length ? notes.map((n) => `inputs: ${n}`) : undefined });
+      // Where the figures are the lesson (showNotes), a pass says them.
+      const shown = ctx.kata.showNotes?.includes(name) && notes.length ? notes.join('; ') : undefined;
+      results.push({ ...label, status: 'pass', message: shown, details: notes.length ? notes.map((n) => `inputs: ${n}`) : undefined });
     }
   }
   if (channel.corrupt && !toldTampering) {

@@ -54,6 +54,8 @@ export interface KataManifest {
   forbiddenInstructions?: { pattern: string; why: string }[];
   hints: string[];
   timeoutMs?: number;
+  /** Cases whose notes are shown even when they pass. */
+  showNotes?: string[];
   checks: CheckSpec[];
 }
 
