@@ -263,7 +263,7 @@ async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[
         ...label,
         status: 'fail',
         message: why,
-        details: [...notes.map((n) => `inputs: ${n}`), ...crashDetails(crash?.case === name ? crash : undefined), ...outputDetails(out)],
+        details: [...notes, ...crashDetails(crash?.case === name ? crash : undefined), ...outputDetails(out)],
       });
       stopped = true;
       continue;
@@ -277,14 +277,14 @@ async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[
           wrong.kind === 'bool'
             ? `${wrong.what}${wrong.detail ? `: ${wrong.detail}` : ': no'}`
             : `${wrong.what}: expected ${formatValue(wrong.kind, wrong.expected)}, got ${formatValue(wrong.kind, wrong.got)}`,
-        details: [...notes.map((n) => `inputs: ${n}`), ...(diff ? [diff] : [])],
+        details: [...notes, ...(diff ? [diff] : [])],
       });
     } else if (expects.length === 0) {
       results.push({ ...label, status: 'error', message: `case '${name}' reported no observations (a bug in the kata's driver)` });
     } else {
       // Where the figures are the lesson (showNotes), a pass says them.
       const shown = ctx.kata.showNotes?.includes(name) && notes.length ? notes.join('; ') : undefined;
-      results.push({ ...label, status: 'pass', message: shown, details: notes.length ? notes.map((n) => `inputs: ${n}`) : undefined });
+      results.push({ ...label, status: 'pass', message: shown, details: notes.length ? notes : undefined });
     }
   }
   if (channel.corrupt && !toldTampering) {
