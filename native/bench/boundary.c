@@ -20,6 +20,9 @@ static void print_series(const struct kata_series *s)
 	for (int i = 0; i < s->epochs; i++)
 		printf("%s%.3f", i ? "," : "", s->cpu_ns[i]);
 	printf("]");
+	double insns = kata_median_insns(s);
+	if (insns >= 0)
+		printf(",\"insnPerCall\":%.2f", insns);
 }
 
 int main(int argc, char **argv)

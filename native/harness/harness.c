@@ -440,7 +440,11 @@ static void out_series(struct out *o, const char *key, const struct kata_series 
 	out_str(o, "],\"cpuNs\":[");
 	for (int i = 0; i < s->epochs; i++)
 		out_fmt(o, "%s%.3f", i ? "," : "", s->cpu_ns[i]);
-	out_str(o, "]}");
+	out_str(o, "]");
+	double insns = kata_median_insns(s);
+	if (insns >= 0)
+		out_fmt(o, ",\"insnPerCall\":%.2f", insns);
+	out_str(o, "}");
 }
 
 static void run_bench(const struct kata_bench *b, int epochs)

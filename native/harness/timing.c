@@ -7,11 +7,15 @@
 #define _GNU_SOURCE
 #include "kata-timing.h"
 
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
 	MIN_EPOCH_NS = 1000000, /* 1 ms: timer resolution and clock cost vanish */
@@ -26,6 +30,35 @@ static uint64_t now_ns(clockid_t clock)
 	struct timespec ts;
 	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* This thread's user-space instruction counter: opened on first use; -1
+ * where the kernel or the VM does not allow it (then we go on without). */
+static int instruction_counter(void)
+{
+	static int fd = -2;
+	if (fd == -2) {
+		struct perf_event_attr attr;
+		memset(&attr, 0, sizeof(attr));
+		attr.size = sizeof(attr);
+		attr.type = PERF_TYPE_HARDWARE;
+		attr.config = PERF_COUNT_HW_INSTRUCTIONS;
+		attr.exclude_kernel = 1; /* allowed at perf_event_paranoid 2 */
+		attr.exclude_hv = 1;
+		fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+		if (fd < 0)
+			fd = -1;
+	}
+	return fd;
+}
+
+static long long instructions(void)
+{
+	long long n;
+	int fd = instruction_counter();
+	if (fd < 0 || read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return -1;
+	return n;
 }
 
 static long involuntary_switches(void)
@@ -48,20 +81,23 @@ int kata_pin_to_current_cpu(void)
 }
 
 struct epoch {
-	double wall, cpu;
+	double wall, cpu, insns;
 	int disturbed;
 };
 
 static struct epoch one_epoch(kata_loop_fn fn, uint64_t iters)
 {
 	long sw0 = involuntary_switches();
+	long long i0 = instructions();
 	uint64_t w0 = now_ns(CLOCK_MONOTONIC), c0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	fn(iters);
 	uint64_t c1 = now_ns(CLOCK_THREAD_CPUTIME_ID), w1 = now_ns(CLOCK_MONOTONIC);
+	long long i1 = instructions();
 	long sw1 = involuntary_switches();
 	struct epoch e;
 	e.wall = (double)(w1 - w0) / (double)iters;
 	e.cpu = (double)(c1 - c0) / (double)iters;
+	e.insns = i0 >= 0 && i1 >= i0 ? (double)(i1 - i0) / (double)iters : -1;
 	e.disturbed = sw1 != sw0 || (e.cpu > 0 && e.wall / e.cpu > DESCHEDULED_RATIO);
 	return e;
 }
@@ -78,6 +114,7 @@ static void timed_epoch(kata_loop_fn fn, struct kata_series *s, int i)
 		s->still_descheduled++;
 	s->wall_ns[i] = e.wall;
 	s->cpu_ns[i] = e.cpu;
+	s->insns[i] = e.insns;
 }
 
 /* Grow the batch until one epoch lasts at least MIN_EPOCH_NS. */
@@ -147,6 +184,14 @@ double kata_median_wall(const struct kata_series *s)
 double kata_median_cpu(const struct kata_series *s)
 {
 	return median_of(s->cpu_ns, s->epochs);
+}
+
+double kata_median_insns(const struct kata_series *s)
+{
+	for (int i = 0; i < s->epochs; i++)
+		if (s->insns[i] < 0)
+			return -1;
+	return median_of(s->insns, s->epochs);
 }
 
 static void empty_loop(uint64_t iters)

@@ -30,6 +30,10 @@ struct kata_series {
 	double cpu_ns[KATA_MAX_EPOCHS];    /* per call, each epoch */
 	int rerun;                         /* epochs re-run because the thread was descheduled */
 	int still_descheduled;             /* epochs kept although every retry was disturbed */
+	/* User-space instructions per call, each epoch, where the kernel lets a
+	 * thread count its own (perf_event_open); -1 where it does not. A figure
+	 * that does not move with noise, beside the ns that do. */
+	double insns[KATA_MAX_EPOCHS];
 };
 
 /* Pins the calling thread to the CPU it is on; returns that CPU or -1. */
@@ -46,6 +50,8 @@ double kata_loop_overhead_ns(void);
 /* Median of the series' wall ns per call. */
 double kata_median_wall(const struct kata_series *s);
 double kata_median_cpu(const struct kata_series *s);
+/* Median instructions per call, or -1 where they could not be counted. */
+double kata_median_insns(const struct kata_series *s);
 
 /* One figure, for drivers that compare a learner's measurement with the
  * harness's: median wall ns per call of fn over 11 epochs, loop overhead

@@ -22,6 +22,7 @@ interface RawBenchmark {
   disturbed: number;
   wallNs: number[];
   cpuNs: number[];
+  insnPerCall?: number;
 }
 
 export interface BenchReport {
@@ -52,6 +53,8 @@ export interface BenchReport {
     spread_pct: number;
     rerun_epochs: number;
     disturbed_epochs: number;
+    /** User-space instructions per call, where perf counters are allowed. */
+    instructions_per_call?: number;
   }[];
   derived: {
     syscall_over_call: number;
@@ -105,6 +108,7 @@ export async function runBench(epochs: number): Promise<BenchReport> {
     spread_pct: spreadPct(b.wallNs),
     rerun_epochs: b.rerun,
     disturbed_epochs: b.disturbed,
+    ...(b.insnPerCall !== undefined ? { instructions_per_call: b.insnPerCall } : {}),
   }));
   const ns = (name: string) => benchmarks.find((b) => b.name === name)?.real_time ?? NaN;
   return {
@@ -138,7 +142,8 @@ export function renderBench(r: BenchReport): string {
   for (const b of r.benchmarks) {
     const bar = '█'.repeat(Math.max(1, Math.round((b.real_time / max) * width)));
     const spread = b.spread_pct >= 5 ? pc.yellow(` ±${b.spread_pct.toFixed(1)}% unstable`) : pc.dim(` ±${b.spread_pct.toFixed(1)}%`);
-    lines.push(`  ${b.label.padEnd(40)} ${b.real_time.toFixed(1).padStart(7)} ns ${pc.cyan(bar)}${spread}`);
+    const insns = b.instructions_per_call !== undefined ? pc.dim(` ${b.instructions_per_call.toFixed(0)} insn`) : '';
+    lines.push(`  ${b.label.padEnd(40)} ${b.real_time.toFixed(1).padStart(7)} ns ${pc.cyan(bar)}${spread}${insns}`);
   }
   const d = r.derived;
   lines.push(
@@ -149,6 +154,7 @@ export function renderBench(r: BenchReport): string {
     '',
     pc.dim(`  medians of ${r.benchmarks[0]?.repetitions ?? 0} epochs ≥ 1 ms, loop overhead ${r.context.loop_overhead_ns.toFixed(2)} ns subtracted, pinned to CPU ${r.context.pinned_cpu}`),
     pc.dim(`  clocksource: ${r.context.clocksource}`),
+    ...(r.benchmarks.some((b) => b.instructions_per_call !== undefined) ? [] : [pc.dim('  instruction counts: perf counters are not available here')]),
     pc.dim('  mitigations:'),
     ...Object.entries(r.context.mitigations).map(([k, v]) => pc.dim(`    ${k.padEnd(28)} ${v}`)),
   );

@@ -434,9 +434,13 @@ async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<CheckRe
     busyRatio: f.busyRatio,
     epochs: f.epochs,
     references: run.bench!.references,
+    instructionsPerCall: run.bench!.learner.insnPerCall,
+    referenceInstructionsPerCall: run.bench!.reference.insnPerCall,
   };
+  const insns = figures.instructionsPerCall;
   const details = [
     `budget here: ${budget.derivation}`,
+    ...(insns !== undefined ? [`${insns.toFixed(1)} user-space instructions per call (${spec.reference}: ${figures.referenceInstructionsPerCall?.toFixed(1) ?? '?'}), a figure noise does not move`] : []),
     `spread ${f.spreadPct.toFixed(1)}% over ${f.epochs} epochs${remeasured ? ' (re-measured: the first run was too close to call)' : ''}${figures.unstable ? ' — unstable' : ''}`,
     ...(f.busyRatio > 1.2 ? [`the machine was busy while timing (wall/CPU time ${f.busyRatio.toFixed(2)}): figures may be inflated`] : []),
   ];

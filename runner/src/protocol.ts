@@ -23,6 +23,8 @@ export interface Series {
   disturbed: number;
   wallNs: number[];
   cpuNs: number[];
+  /** Median user-space instructions per call, where perf counters are allowed. */
+  insnPerCall?: number;
 }
 
 /** Present on every record of an authenticated channel. */

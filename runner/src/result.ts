@@ -27,6 +27,9 @@ export interface BudgetFigures {
   epochs: number;
   /** Reference operations measured in the same run, ns/call by name. */
   references: Record<string, number>;
+  /** User-space instructions per call (learner, reference), where perf counters are allowed. */
+  instructionsPerCall?: number;
+  referenceInstructionsPerCall?: number;
 }
 
 export interface SyscallFigures {
