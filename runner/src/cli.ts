@@ -2,12 +2,14 @@
 // that does the work, and print. Heavy modules (the judge, markdown) load
 // only in the commands that need them, so `list` starts fast.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pc from 'picocolors';
 import { availabilityOf } from './availability.js';
 import { findKata, KataSetError, loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
 import { ensureLearnerFile, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
-import { displayPath } from './paths.js';
+import { displayPath, repoRoot } from './paths.js';
 
 const program = new Command();
 
@@ -43,6 +45,8 @@ async function checkAndShow(kata: Kata, opts: { json?: boolean; budgetScale?: nu
 program
   .name('syscall-katas')
   .description('Katas on the system call boundary: raw syscalls, batching, io_uring and the vDSO.')
+  .version((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version)
+  .addHelpText('after', '\nNew here? Start with: npx syscall-katas next')
   .showHelpAfterError('(add --help for usage)');
 
 program
