@@ -31,6 +31,29 @@ async function currentKata(): Promise<Kata | undefined> {
   return undefined;
 }
 
+/** When no kata is left to do here: done, or blocked by what this machine lacks? */
+async function nothingLeftMessage(): Promise<string> {
+  const state = readState();
+  const blocked: { id: string; reason?: string }[] = [];
+  let done = 0;
+  for (const kata of loadKatas().katas) {
+    if (progressOf(kata, state) === 'done') {
+      done++;
+      continue;
+    }
+    const avail = await availabilityOf(kata);
+    if (!avail.available) blocked.push({ id: kata.id, reason: avail.reason });
+  }
+  if (blocked.length === 0) return pc.green('Every kata is done. Well crossed.');
+  const reasons = [...new Set(blocked.map((b) => b.reason))];
+  return [
+    done ? pc.green('Every kata this machine can run is done.') : pc.yellow('No kata can run on this machine yet.'),
+    pc.yellow(`${blocked.length} ${done ? "more " : ""}cannot run here (${blocked.map((b) => b.id).join(", ")}):`),
+    ...reasons.map((r) => `  ${r}`),
+    `\`npx syscall-katas doctor\` shows what this machine has and how to install the rest.`,
+  ].join('\n');
+}
+
 async function checkAndShow(kata: Kata, opts: { json?: boolean; budgetScale?: number; file?: string }): Promise<boolean> {
   const { checkKata } = await import('./judge.js');
   const { renderResult } = await import('./render.js');
@@ -57,7 +80,7 @@ program
   .action(async (opts: { brief?: boolean; budgetScale?: number }) => {
     const kata = await currentKata();
     if (!kata) {
-      console.log(pc.green('Every kata available on this machine is done. `npx syscall-katas list` shows the full picture.'));
+      console.log(await nothingLeftMessage());
       return;
     }
     const { renderHeader, renderInstructions } = await import('./render.js');
@@ -213,7 +236,7 @@ program
   .addOption(budgetScaleOption())
   .action(async (id: string | undefined, opts: { poll?: boolean; budgetScale?: number }) => {
     const { watch } = await import('./watch.js');
-    await watch({ id, poll: opts.poll, budgetScale: opts.budgetScale, currentKata, checkAndShow });
+    await watch({ id, poll: opts.poll, budgetScale: opts.budgetScale, currentKata, checkAndShow, nothingLeftMessage });
   });
 
 try {

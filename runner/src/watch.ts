@@ -19,6 +19,7 @@ export interface WatchOptions {
   budgetScale?: number;
   currentKata: () => Promise<Kata | undefined>;
   checkAndShow: (kata: Kata, opts: { budgetScale?: number }) => Promise<boolean>;
+  nothingLeftMessage: () => Promise<string>;
 }
 
 const POLL_MS = 700;
@@ -33,14 +34,14 @@ function contentHash(file: string): string {
 
 export async function watch(opts: WatchOptions): Promise<void> {
   let kata = opts.id ? findKata(opts.id) : await opts.currentKata();
-  if (!kata) return console.log(pc.green('Every kata available here is done.'));
+  if (!kata) return console.log(await opts.nothingLeftMessage());
   const interactive = process.stdin.isTTY;
 
   while (kata) {
     const next = await watchOne(kata, opts, interactive);
     if (next === 'quit') break;
     kata = opts.id ? undefined : await opts.currentKata();
-    if (!kata) console.log(pc.green('\nEvery kata available here is done. Well crossed.'));
+    if (!kata) console.log(`\n${await opts.nothingLeftMessage()}`);
   }
 }
 

@@ -135,6 +135,17 @@ describe('syscall-katas CLI', () => {
     expect(rows.find((r) => r.id === 'portable-write')!.status).not.toBe('unavailable');
   });
 
+  it('next on a machine without a compiler says so, with the install command, instead of "all done"', async () => {
+    const bin = fresh();
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const { stdout } = await run(process.execPath, [path.join(repo, 'runner', 'bin', 'syscall-katas.js'), 'next'], {
+      cwd: repo,
+      env: { SYSCALL_KATAS_WORKSPACE: fresh(), PATH: bin, NO_COLOR: '1' },
+    });
+    expect(stdout).toContain('No kata can run on this machine yet.');
+    expect(stdout).toContain('sudo apt-get install -y gcc');
+  });
+
   it('never writes into exercises/', async () => {
     const before = readdirSync(path.join(repo, 'exercises', 'x86-write'));
     await cli(['reset', 'x86-write'], fresh());
