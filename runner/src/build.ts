@@ -63,7 +63,7 @@ function firstError(stderr: string): string | undefined {
 }
 
 /** The harness's own C files, linked into every kata program but -nostdlib ones. */
-export const HARNESS_UNITS = ['harness.c', 'timing.c', 'references.c', 'rounds.c'];
+export const HARNESS_UNITS = ['harness.c', 'hmac.c', 'timing.c', 'references.c', 'rounds.c'];
 
 /** Compiles the harness once per arch and content; kata builds reuse the objects. */
 export async function harnessObjects(tc: Toolchain, cacheRoot: string): Promise<{ objs?: string[]; error?: string }> {
