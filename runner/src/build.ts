@@ -109,7 +109,21 @@ export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Pr
   renameSync(work, dir);
   const published: BuildOutcome = { ...outcome, exe: outcome.exe && path.join(dir, path.basename(outcome.exe)) };
   writeFileSync(outcomeFile, JSON.stringify(published));
+  pruneBuilds(cacheRoot);
   return published;
+}
+
+/** Builds kept in the cache: every save of a learner's file makes one. */
+const KEPT_BUILDS = 300;
+
+/** Drops the least recently made builds past KEPT_BUILDS (harness objects stay). */
+function pruneBuilds(cacheRoot: string): void {
+  const builds = readdirSync(cacheRoot, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name))
+    .map((e) => ({ dir: path.join(cacheRoot, e.name), time: statSync(path.join(cacheRoot, e.name)).mtimeMs }));
+  if (builds.length <= KEPT_BUILDS) return;
+  builds.sort((a, b) => b.time - a.time);
+  for (const old of builds.slice(KEPT_BUILDS)) rmSync(old.dir, { recursive: true, force: true });
 }
 
 async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: string, cacheRoot: string): Promise<BuildOutcome> {
