@@ -40,7 +40,7 @@ export async function watch(opts: WatchOptions): Promise<void> {
   while (kata) {
     const next = await watchOne(kata, opts, interactive);
     if (next === 'quit') break;
-    kata = opts.id ? undefined : await opts.currentKata();
+    kata = await opts.currentKata(); // n moves on in course order, whichever kata was watched
     if (!kata) console.log(`\n${await opts.nothingLeftMessage()}`);
   }
 }
