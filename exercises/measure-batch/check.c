@@ -44,7 +44,6 @@
 
 enum {
 	CHK_BATCHES = 3, /* batches per round; the fastest counts */
-	CHK_LOOKS = 2,   /* a look in which no round is within its band is repeated */
 };
 #define CHK_BATCH_NS 2e6   /* each batch ~2 ms at the harness's speed */
 #define CHK_TOLERANCE 0.35 /* known operations: +-35% */
@@ -97,6 +96,7 @@ __attribute__((flatten)) static double chk_time_empty_op(unsigned long iters)
  * against being descheduled, and that only ever adds time. */
 struct chk_look {
 	struct kata_rounds r;
+	const char *what; /* the operation, for the notes */
 	double (*learner)(unsigned long);
 	unsigned long iters;
 	double batch[KATA_ROUNDS][CHK_BATCHES];
@@ -126,17 +126,12 @@ static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
 	return fastest;
 }
 
-static void chk_measure(kata_loop_fn reference, double (*learner)(unsigned long), struct chk_look *l)
+static void chk_note_look(void *ctx, int look)
 {
-	l->learner = learner;
-	kata_measure_rounds(reference, chk_round, l, &l->r);
-}
-
-static void chk_note_look(const char *what, const struct chk_look *l, int look)
-{
+	const struct chk_look *l = ctx;
 	kata_note("%sns_per_call(%s, %lu), the fastest of %d batches in each of %d rounds: yours %.3f, %.3f, %.3f ns; "
 		  "harness %.3f, %.3f, %.3f, %.3f ns (before, between and after the rounds)",
-		  look ? "measured again: " : "", what, l->iters, CHK_BATCHES, KATA_ROUNDS, l->r.yours[0], l->r.yours[1],
+		  look ? "measured again: " : "", l->what, l->iters, CHK_BATCHES, KATA_ROUNDS, l->r.yours[0], l->r.yours[1],
 		  l->r.yours[2], l->r.harness[0], l->r.harness[1], l->r.harness[2], l->r.harness[3]);
 }
 
@@ -161,17 +156,12 @@ static const char *chk_diagnosis(double yours, double want, unsigned long iters)
 
 static void chk_compare(const char *what, void (*op)(void))
 {
-	struct chk_look l;
+	struct chk_look l = { .what = what, .learner = chk_time_op };
 	const double min = 1 - CHK_TOLERANCE, max = 1 + CHK_TOLERANCE;
-	int r = 0, ok = 0;
+	int r = 0;
 	kata_pin_to_current_cpu();
 	chk_op = op;
-	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
-		chk_measure(chk_pointer_loop, chk_time_op, &l);
-		chk_note_look(what, &l, look);
-		r = kata_rounds_best(&l.r, min, max);
-		ok = kata_rounds_distance(&l.r, r, min, max) == 1;
-	}
+	int ok = kata_rounds_judge(chk_pointer_loop, chk_round, &l, &l.r, min, max, chk_note_look, &r);
 	char label[160], detail[400];
 	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's measurement", what);
 	snprintf(detail, sizeof(detail),
@@ -198,15 +188,10 @@ static void chk_case_empty(void)
 	kata_loop_fn call = kata_reference_loop("function-call");
 	if (!call)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
-	struct chk_look l;
-	int r = 0, ok = 0;
+	struct chk_look l = { .what = "empty_op", .learner = chk_time_empty_op };
+	int r = 0;
 	kata_pin_to_current_cpu();
-	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
-		chk_measure(call, chk_time_empty_op, &l);
-		chk_note_look("empty_op", &l, look);
-		r = kata_rounds_best(&l.r, CHK_EMPTY_MIN, CHK_EMPTY_MAX);
-		ok = kata_rounds_distance(&l.r, r, CHK_EMPTY_MIN, CHK_EMPTY_MAX) == 1;
-	}
+	kata_rounds_judge(call, chk_round, &l, &l.r, CHK_EMPTY_MIN, CHK_EMPTY_MAX, chk_note_look, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r), hi = kata_rounds_high(&l.r, r);
 	char detail[400];
 	snprintf(detail, sizeof(detail),

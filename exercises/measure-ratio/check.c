@@ -33,7 +33,6 @@ double call_ns(void);
 double syscall_ns(void);
 
 enum {
-	CHK_LOOKS = 2,  /* a look in which no call is within its band is repeated */
 	CHK_TRIES = 3,  /* calls of each, for the ratio; the fastest counts */
 };
 #define CHK_CALL_MIN 0.5
@@ -53,6 +52,7 @@ static double chk_now_ns(void)
  * learner's function, timed from outside too, for the batch-length check. */
 struct chk_look {
 	struct kata_rounds r;
+	const char *fn; /* the learner's function, for the notes */
 	double (*learner)(void);
 	double shortest; /* ns: the quickest return from the learner's function */
 };
@@ -69,17 +69,12 @@ static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
 	return figure;
 }
 
-static void chk_measure(kata_loop_fn reference, double (*learner)(void), struct chk_look *l)
+static void chk_note(void *ctx, int look)
 {
-	l->learner = learner;
-	kata_measure_rounds(reference, chk_round, l, &l->r);
-}
-
-static void chk_note(const char *fn, const struct chk_look *l, int look)
-{
+	const struct chk_look *l = ctx;
 	kata_note("%s%s, called %d times: yours %.3f, %.3f, %.3f ns; harness %.3f, %.3f, %.3f, %.3f ns (before, "
 		  "between and after your calls)",
-		  look ? "measured again: " : "", fn, KATA_ROUNDS, l->r.yours[0], l->r.yours[1], l->r.yours[2],
+		  look ? "measured again: " : "", l->fn, KATA_ROUNDS, l->r.yours[0], l->r.yours[1], l->r.yours[2],
 		  l->r.harness[0], l->r.harness[1], l->r.harness[2], l->r.harness[3]);
 }
 
@@ -111,15 +106,10 @@ static void chk_case_call(void)
 	kata_loop_fn ref = kata_reference_loop("function-call");
 	if (!ref)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
-	struct chk_look l;
-	int r = 0, ok = 0;
+	struct chk_look l = { .fn = "call_ns()", .learner = call_ns };
+	int r = 0;
 	kata_pin_to_current_cpu();
-	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
-		chk_measure(ref, call_ns, &l);
-		chk_note("call_ns()", &l, look);
-		r = kata_rounds_best(&l.r, CHK_CALL_MIN, CHK_CALL_MAX);
-		ok = kata_rounds_distance(&l.r, r, CHK_CALL_MIN, CHK_CALL_MAX) == 1;
-	}
+	int ok = kata_rounds_judge(ref, chk_round, &l, &l.r, CHK_CALL_MIN, CHK_CALL_MAX, chk_note, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * CHK_CALL_MIN, hi = kata_rounds_high(&l.r, r) * CHK_CALL_MAX;
 	const char *why = "";
 	if (y == 0)
@@ -140,16 +130,11 @@ static void chk_case_syscall(void)
 	kata_loop_fn ref = kata_reference_loop("raw-syscall");
 	if (!ref)
 		return kata_expect_true("the harness has a raw-syscall reference", 0, "a bug in the course, not in your code");
-	struct chk_look l;
+	struct chk_look l = { .fn = "syscall_ns()", .learner = syscall_ns };
 	const double min = 1 - CHK_SYSCALL_TOLERANCE, max = 1 + CHK_SYSCALL_TOLERANCE;
-	int r = 0, ok = 0;
+	int r = 0;
 	kata_pin_to_current_cpu();
-	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
-		chk_measure(ref, syscall_ns, &l);
-		chk_note("syscall_ns()", &l, look);
-		r = kata_rounds_best(&l.r, min, max);
-		ok = kata_rounds_distance(&l.r, r, min, max) == 1;
-	}
+	int ok = kata_rounds_judge(ref, chk_round, &l, &l.r, min, max, chk_note, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * min, hi = kata_rounds_high(&l.r, r) * max;
 	const char *why = "";
 	if (y == 0)

@@ -43,6 +43,20 @@ int kata_rounds_best(const struct kata_rounds *l, double min, double max)
 	return best;
 }
 
+int kata_rounds_judge(kata_loop_fn reference, kata_round_fn round, void *ctx, struct kata_rounds *out, double min,
+		      double max, void (*noted)(void *ctx, int look), int *decided)
+{
+	int inside = 0;
+	for (int look = 0; look < KATA_LOOKS && !inside; look++) {
+		kata_measure_rounds(reference, round, ctx, out);
+		if (noted)
+			noted(ctx, look);
+		*decided = kata_rounds_best(out, min, max);
+		inside = kata_rounds_distance(out, *decided, min, max) == 1;
+	}
+	return inside;
+}
+
 kata_loop_fn kata_reference_loop(const char *name)
 {
 	for (const struct kata_reference *r = kata_references; r->name; r++)

@@ -37,6 +37,15 @@ double kata_rounds_distance(const struct kata_rounds *l, int r, double min, doub
 /* The round closest to its band: the one that decides. */
 int kata_rounds_best(const struct kata_rounds *l, double min, double max);
 
+/* Looks until one round lands inside [low * min, high * max], at most
+ * KATA_LOOKS: a look with none inside is repeated, since a wrong timer is
+ * wrong in every look and a right one rarely twice. `noted` (may be NULL) is
+ * called after each look, e.g. to kata_note the figures. Returns 1 when a
+ * round was inside; *decided is the round that decides either way. */
+#define KATA_LOOKS 2
+int kata_rounds_judge(kata_loop_fn reference, kata_round_fn round, void *ctx, struct kata_rounds *out, double min,
+		      double max, void (*noted)(void *ctx, int look), int *decided);
+
 /* The loop of the reference operation `name` (kata-references.h), or NULL. */
 kata_loop_fn kata_reference_loop(const char *name);
 
