@@ -46,3 +46,22 @@ describe('judgeBudget', () => {
     expect(isUnstable(figuresOf({ ...series([100, 100, 100]), disturbed: 3 }, series([100]), 0))).toBe(true);
   });
 });
+
+describe.runIf(process.arch === 'x64')('a budget scaled by a reference operation, end to end', () => {
+  it('measures that reference in the same run and derives the budget from it', async () => {
+    const { checkKata } = await import('../src/judge.js');
+    const { findKata } = await import('../src/katas.js');
+    const { solutionFile } = await import('../src/paths.js');
+    const base = findKata('x86-cost');
+    // x86-cost's budget restated as ns on a reference machine, scaled by the null syscall here.
+    const kata = {
+      ...base,
+      checks: base.checks.map((c) => (c.kind === 'ns-per-call' ? { ...c, budget: { ns: 190, scaleBy: 'null-syscall' as const, referenceNs: 165 } } : c)),
+    };
+    const result = await checkKata(kata, solutionFile('x86-cost'));
+    const budget = result.checks.find((c) => c.kind === 'ns-per-call')!;
+    expect(budget.status).toBe('pass');
+    expect(budget.budget!.references['null-syscall']).toBeGreaterThan(0);
+    expect(budget.budget!.derivation).toMatch(/^190 ns on the reference machine × null syscall here \d+ ns \/ there 165 ns$/);
+  }, 60_000);
+});

@@ -10,6 +10,11 @@ import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, r
 
 type BenchRecord = Extract<HarnessRecord, { t: 'bench' }>;
 
+/** The reference operation a budget scales by: the only one the run measures besides the kata's. */
+function scalingReference(spec: NsPerCallCheck): string[] {
+  return 'scaleBy' in spec.budget && spec.budget.scaleBy !== 'none' ? [spec.budget.scaleBy] : [];
+}
+
 /** ns the series says it spent, wall or CPU: per-call figures × calls per epoch, over every epoch. */
 function claimedNs(s: Series, which: 'wallNs' | 'cpuNs'): number {
   return s[which].reduce((sum, perCall) => sum + perCall * s.iters, 0);
@@ -38,7 +43,7 @@ export function figuresBeyondUsage(bench: { learner: Series; reference: Series }
 }
 
 async function timingRun(ctx: RunContext, spec: NsPerCallCheck, epochs: number): Promise<{ bench?: BenchRecord; problem?: string; out: RunOutcome }> {
-  const { out, channel } = await runKeyed(ctx, ['bench', newSeed(), spec.bench, String(epochs)], { timeoutMs: ctx.timeoutMs, emulated: !!ctx.emulator });
+  const { out, channel } = await runKeyed(ctx, ['bench', newSeed(), spec.bench, String(epochs), ...scalingReference(spec)], { timeoutMs: ctx.timeoutMs, emulated: !!ctx.emulator });
   const found = channel.records.find((r): r is BenchRecord => r.t === 'bench' && r.name === spec.bench);
   const beyond = found && !channel.corrupt ? figuresBeyondUsage(found, out) : undefined;
   const problem =
