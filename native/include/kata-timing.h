@@ -44,6 +44,26 @@ int kata_pin_to_current_cpu(void);
 void kata_measure_pair(kata_loop_fn a, kata_loop_fn b, int epochs, struct kata_series *sa,
 		       struct kata_series *sb);
 
+/*
+ * A loop that runs in another process (the agent), timed from this one: the
+ * wall clock is ours, read around the request and the reply; the CPU time
+ * is the agent's, from the kernel (its process CPU clock), never its word.
+ * So the agent can only make its own figure worse.
+ */
+struct kata_remote {
+	/* One epoch in the agent: `iters` calls; its CPU time and, where the
+	 * kernel counts them, its syscalls (-1 otherwise). */
+	void (*run)(uint64_t iters, double *cpu_ns, long *syscalls);
+	double round_trip_ns;     /* an empty request and reply: off every epoch's wall time */
+	long round_trip_syscalls; /* the runtime's own per request (-1: not counted) */
+	long syscalls;            /* out: the learner's, over the kept epochs (-1: not counted) */
+	uint64_t iters;           /* out: calls over the kept epochs */
+};
+
+/* As kata_measure_pair, with `a` in the agent and `b` (may be NULL) here. */
+void kata_measure_remote_pair(struct kata_remote *a, kata_loop_fn b, int epochs, struct kata_series *sa,
+			      struct kata_series *sb);
+
 /* ns per call of the empty loop (the loop's own cost, to subtract). */
 double kata_loop_overhead_ns(void);
 

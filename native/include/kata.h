@@ -1,19 +1,21 @@
 /*
- * kata.h — the interface between a kata's driver (exercises/<id>/check.c)
- * and the shared harness (native/harness/harness.c).
+ * kata.h — the judge's side of a kata (exercises/<id>/check.c): the oracle,
+ * the inputs and every observation, in a process the learner's code never
+ * shares.
  *
- * A driver never decides whether the learner passed. It runs the learner's
- * functions on inputs drawn from the runner's seed and reports, for each
- * observation, what an oracle outside the learner's code expected and what
- * the learner's code produced. The runner compares the two.
+ * The learner's functions run in another process, the agent (the kata's
+ * agent.c and the learner's file, compiled as one unit, under
+ * native/agent/runtime.c). A driver asks the agent to make a call with
+ * kata_call(); the judge traces every syscall the agent makes during it
+ * (ptrace: number, arguments, ABI, the address of the instruction, the
+ * result), and the driver checks the values returned, the syscalls, and the
+ * effects on its own side: the bytes in a pipe it holds, a file it reads, a
+ * process it waits for. The runner compares each observation's expected and
+ * got and decides.
  *
- * The harness owns main(): it parses the mode the runner asked for
- * (cases, bench, count), seeds the generator, runs the driver's tables and
- * writes one JSON record per line to file descriptor 3 (the results channel).
- * Each record carries a sequence number and a MAC under a key the runner
- * hands the harness for that run only (see harness.c): a driver needs to do
- * nothing for it, and nothing else in the program can write a record the
- * runner believes.
+ * The judge's main() (native/judge/judge.c) runs the driver's tables in the
+ * mode the runner asked for, starts a fresh agent for every case, and writes
+ * one JSON record per line to fd 3, which no agent ever holds.
  */
 #ifndef KATA_H
 #define KATA_H
@@ -21,59 +23,156 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kata-timing.h" /* kata_loop_fn, kata_sink, kata_measure_ns */
+#include "kata-timing.h" /* kata_loop_fn, kata_sink, the measuring engine */
+#include "kata-wire.h"
 
 /* ---- what a driver defines ------------------------------------------- */
 
-/* A correctness case: runs learner code and reports with kata_expect_*. */
+enum kata_case_flags {
+	/* The case times the learner's code (the measure track): the agent runs
+	 * without syscall stops, which would cost it microseconds per syscall. */
+	KATA_UNTRACED = 1,
+};
+
 struct kata_case {
 	const char *name;          /* short, stable: shown as "case 'name'" */
 	void (*run)(void);
+	unsigned flags;
 };
 
-/* A timed operation is a kata_loop_fn: run `iters` calls back to back. */
-
-/*
- * A budget benchmark: the learner's operation and the reference it is
- * judged against, timed in interleaved epochs so drift hits both.
- */
+/* A budget benchmark: the agent's call `agent_loop` (arg[0] = iterations)
+ * timed by the judge's clock, interleaved with `reference`, a loop in the
+ * judge's own process. */
 struct kata_bench {
 	const char *name;          /* matched by "bench" in kata.json */
-	kata_loop_fn learner;
+	const char *agent_loop;
 	kata_loop_fn reference;
 };
 
-/*
- * A counting run: the runner traces the program (strace, qemu -d strace)
- * while `run(iters)` calls the learner's code exactly `iters` times.
- */
+/* A counting run: the agent's call `agent_loop` (arg[0] = iterations),
+ * every syscall traced and counted by the judge. */
 struct kata_count {
 	const char *name;          /* matched by "run" in kata.json */
-	kata_loop_fn run;
+	const char *agent_loop;
 };
 
-/* Each table ends with an all-zero entry. A driver may omit benches/counts
- * by defining them as { { 0 } }. */
+/* Each table ends with an all-zero entry. */
 extern const struct kata_case kata_cases[];
 extern const struct kata_bench kata_benches[];
 extern const struct kata_count kata_counts[];
 
-/* ---- what the harness gives a driver --------------------------------- */
+/* ---- inputs ------------------------------------------------------------ */
 
-/* Deterministic per seed: the runner picks a fresh seed for every check. */
+/* Deterministic per seed: the runner picks a fresh seed for every run. */
 uint64_t kata_rand(void);
-/* Uniform in [lo, hi]. */
-uint64_t kata_rand_range(uint64_t lo, uint64_t hi);
+uint64_t kata_rand_range(uint64_t lo, uint64_t hi); /* uniform in [lo, hi] */
 void kata_rand_bytes(void *buf, size_t n);
 
-/* Observations. `what` says what was looked at ("return value",
- * "bytes read back from the pipe"); the runner shows it on a mismatch. */
+/* ---- calls into the agent ------------------------------------------------ */
+
+struct kata_args {
+	int64_t arg[6];
+	const void *in;            /* bytes copied into the agent's memory */
+	size_t in_len;
+	size_t out_cap;            /* bytes the agent may send back */
+	int fd[KATA_WIRE_MAX_FDS]; /* the judge's descriptors, passed to the agent: */
+	int nfd;                   /* there they are KATA_AGENT_FD_BASE + i */
+};
+
+enum kata_origin {
+	KATA_FROM_LEARNER,         /* a syscall instruction in the learner's unit */
+	KATA_FROM_ELSEWHERE,       /* libc, the vDSO, code written at run time... */
+};
+
+struct kata_syscall {
+	int tid;
+	int compat;                /* entered through the 32-bit ABI (int $0x80) */
+	long nr;
+	uint64_t arg[6];
+	int64_t ret;
+	int returned;              /* 0: it never came back (exit, a crash) */
+	uint64_t ip;               /* the instruction that made it */
+	enum kata_origin origin;
+};
+
+#define KATA_MAX_TRACED 256
+
+struct kata_reply {
+	int64_t ret[4];
+	const unsigned char *out;  /* out_len bytes the agent sent back */
+	size_t out_len;
+	int traced;                /* 0 under emulation or KATA_UNTRACED: sc[] is empty */
+	const struct kata_syscall *sc; /* the call's syscalls, in order (the first KATA_MAX_TRACED) */
+	int nsc;
+	long nsc_total;
+};
+
+/*
+ * Asks the agent to run `name` from its table and waits for the reply. The
+ * agent is started on the first call of a case. If it crashes, exits or does
+ * not answer in time, the judge reports that (signal, address, where) and
+ * the case ends there: kata_call() does not return.
+ */
+const struct kata_reply *kata_call(const char *name, const struct kata_args *args);
+
+/* Starts a fresh agent with `arg` as its argv[1] (the -nostdlib katas'
+ * way in) and waits for it to end; the whole run's syscalls come back. */
+struct kata_exit {
+	int exited, code;          /* exited with code */
+	int signal;                /* or killed by signal */
+	int timed_out;
+	const struct kata_syscall *sc;
+	int nsc;
+	long nsc_total;
+	int traced;
+};
+const struct kata_exit *kata_run_agent(const char *arg, double timeout_s);
+
+/* The agent's pid (starting it if needed), for oracles that look at it from
+ * outside: /proc/<pid>/maps, process_vm_readv. */
+int kata_agent_pid(void);
+/* Reads the agent's memory at `addr` (process_vm_readv); returns bytes read or -errno. */
+long kata_agent_read(uint64_t addr, void *buf, size_t len);
+/* Whether the agent runs under an emulator (its syscalls cannot be traced). */
+int kata_emulated(void);
+
+/* ---- observations ---------------------------------------------------------- */
+
+/* `what` says what was looked at ("return value", "bytes read back from the
+ * pipe"); the runner shows it on a mismatch. */
 void kata_expect_i64(const char *what, long long expected, long long got);
 void kata_expect_bytes(const char *what, const void *expected, size_t expected_len,
 		       const void *got, size_t got_len);
 void kata_expect_true(const char *what, int ok, const char *detail);
 
+/*
+ * The call made the syscall `nr` once, itself: from the learner's own code,
+ * through the 64-bit entry, with the first `nargs` arguments in `args`, and
+ * returned what the kernel returned (`returned`). Each way it can be wrong
+ * gets its own words (another number, libc's code, int $0x80, a register
+ * the asm did not set). Under emulation only the return value is checked.
+ */
+void kata_expect_syscall(const char *what, const struct kata_reply *r, long nr, int nargs, const int64_t *args,
+			 int64_t returned);
+
+/* An argument kata_expect_syscall() does not compare (a pointer into the agent). */
+#define KATA_ANY INT64_MIN
+
+/* The clobber probe (KATA_CLOBBER_PROBE in kata-agent.h): the agent's call
+ * sent back what survived in rcx (ret[1]) and r11 (ret[2]) of `magic`. */
+void kata_expect_clobbers(const char *what, const struct kata_reply *r, int64_t magic);
+
+/* A value for the clobber probe, fresh per call. */
+int64_t kata_magic(void);
+
+/* The set-up of a case failed on the judge's side (no pipe, no memfd): an
+ * error in the harness, not the learner's. Ends the case. */
+void kata_setup_failed(const char *what) __attribute__((noreturn));
+
 /* Free text shown with the case's result (e.g. the inputs used). */
 void kata_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The syscall's name on the agent's architecture ("write"), or NULL. */
+const char *kata_syscall_name(long nr, int compat);
 
 #endif

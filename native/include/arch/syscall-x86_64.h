@@ -1,5 +1,6 @@
 /*
- * Raw system calls on x86-64 Linux (the harness's own; learners write theirs).
+ * Raw system calls on x86-64 Linux: the course's own, used by the judge, the
+ * agent runtime, drivers and fixtures (learners write theirs).
  *
  *   instruction  syscall
  *   number       rax
@@ -12,6 +13,8 @@
 #ifndef KATA_SYSCALL_ARCH_H
 #define KATA_SYSCALL_ARCH_H
 
+#define KATA_SYSCALL_INSN_BYTES 2 /* `syscall` is 0f 05: the kernel reports the address after it */
+
 static inline long kata_raw_syscall0(long n)
 {
 	long ret;
@@ -19,10 +22,57 @@ static inline long kata_raw_syscall0(long n)
 	return ret;
 }
 
+static inline long kata_raw_syscall1(long n, long a)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a) : "rcx", "r11", "memory");
+	return ret;
+}
+
 static inline long kata_raw_syscall2(long n, long a, long b)
 {
 	long ret;
 	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long kata_raw_syscall3(long n, long a, long b, long c)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long kata_raw_syscall4(long n, long a, long b, long c, long d)
+{
+	long ret;
+	register long r10 __asm__("r10") = d;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long kata_raw_syscall5(long n, long a, long b, long c, long d, long e)
+{
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long kata_raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
 	return ret;
 }
 

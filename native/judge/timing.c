@@ -160,6 +160,88 @@ void kata_measure_pair(kata_loop_fn a, kata_loop_fn b, int epochs, struct kata_s
 	}
 }
 
+/* ---- a loop in the agent ---------------------------------------------- */
+
+static struct epoch remote_epoch(struct kata_remote *r, uint64_t iters, long *syscalls)
+{
+	double cpu = 0;
+	long sc = -1;
+	uint64_t w0 = now_ns(CLOCK_MONOTONIC);
+	r->run(iters, &cpu, &sc);
+	uint64_t w1 = now_ns(CLOCK_MONOTONIC);
+	double wall = (double)(w1 - w0) - r->round_trip_ns;
+	if (wall < 0)
+		wall = 0;
+	struct epoch e;
+	e.wall = wall / (double)iters;
+	e.cpu = cpu / (double)iters;
+	e.insns = -1;
+	/* The agent's CPU time includes its side of the round trip; wall well
+	 * above it means it waited for a core. */
+	e.disturbed = cpu > 0 && (double)(w1 - w0) / cpu > DESCHEDULED_RATIO + 0.05;
+	*syscalls = sc >= 0 && r->round_trip_syscalls >= 0 ? sc - r->round_trip_syscalls : -1;
+	return e;
+}
+
+static void remote_timed_epoch(struct kata_remote *r, struct kata_series *s, int i)
+{
+	long sc;
+	struct epoch e = remote_epoch(r, s->iters, &sc);
+	for (int k = 0; e.disturbed && k < MAX_RETRIES; k++) {
+		s->rerun++;
+		e = remote_epoch(r, s->iters, &sc);
+	}
+	if (e.disturbed)
+		s->still_descheduled++;
+	s->wall_ns[i] = e.wall;
+	s->cpu_ns[i] = e.cpu;
+	s->insns[i] = -1;
+	if (sc < 0 || r->syscalls < 0)
+		r->syscalls = -1;
+	else
+		r->syscalls += sc;
+	r->iters += s->iters;
+}
+
+static uint64_t remote_calibrate(struct kata_remote *r)
+{
+	uint64_t iters = 1;
+	for (;;) {
+		long sc;
+		struct epoch e = remote_epoch(r, iters, &sc);
+		double spent = e.wall * (double)iters;
+		if (spent >= MIN_EPOCH_NS || iters >= (1ull << 34))
+			return iters;
+		uint64_t next = spent > 0 ? (uint64_t)((double)iters * 1.4 * MIN_EPOCH_NS / spent) : iters * 16;
+		if (next > iters * 16)
+			next = iters * 16;
+		iters = next <= iters ? iters * 2 : next;
+	}
+}
+
+void kata_measure_remote_pair(struct kata_remote *a, kata_loop_fn b, int epochs, struct kata_series *sa,
+			      struct kata_series *sb)
+{
+	if (epochs < 1)
+		epochs = 1;
+	if (epochs > KATA_MAX_EPOCHS)
+		epochs = KATA_MAX_EPOCHS;
+	memset(sa, 0, sizeof(*sa));
+	sa->epochs = epochs;
+	sa->iters = remote_calibrate(a);
+	long sc;
+	remote_epoch(a, sa->iters, &sc); /* warm-up */
+	a->syscalls = 0;
+	a->iters = 0;
+	if (b)
+		start_series(b, sb, epochs);
+	for (int i = 0; i < epochs; i++) { /* A B A B: drift lands on both */
+		remote_timed_epoch(a, sa, i);
+		if (b)
+			timed_epoch(b, sb, i);
+	}
+}
+
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, b = *(const double *)y;

@@ -1,0 +1,4 @@
+/*
+ * The agent side of portable-write: the shared write(2) probe in native/cases/write-agent.c.
+ */
+#include "cases/write-agent.c"

@@ -1,0 +1,913 @@
+/*
+ * The agent: the learner's process, started, confined, traced and driven by
+ * the judge.
+ *
+ * Start: fork; in the child, the channel moves to KATA_AGENT_CHANNEL_FD and
+ * every other descriptor but 0-2 is closed; limits, a uid of its own (when
+ * the judge runs as root), PTRACE_TRACEME, then the lock-down (confine.c:
+ * no new privileges, Landlock, seccomp) and exec. The judge sets its ptrace
+ * options at the child's first stop, so every thread and process the agent
+ * makes is traced from birth.
+ *
+ * Calls: the judge sends a request, then runs the trace loop until the
+ * reply arrives (or the agent dies, or the call's time runs out). In a
+ * traced run every syscall stops the agent twice (entry, exit); the judge
+ * reads it with PTRACE_GET_SYSCALL_INFO (number, arguments, ABI, the
+ * address after the instruction, the result) and keeps it with the call
+ * unless it came from the agent runtime's own code (the channel's
+ * recvmsg/sendmsg). The agent cannot hide a syscall from this, nor say
+ * which code made it: the kernel does.
+ *
+ * Under an emulator (qemu-user) the agent is not ptraced: qemu's own
+ * syscalls are not the guest's. Counts come from qemu's -strace log there,
+ * which the guest could write to: the docs say so.
+ */
+#define _GNU_SOURCE
+#include "judge.h"
+#include "confine.h"
+#include "raw-syscall.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/audit.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+
+static struct agent_config cfg;
+static int start_traced = 1;
+
+#define MAX_TRACEES 512
+
+static struct {
+	pid_t pid;                 /* the agent's main thread; 0 when none */
+	int sock;                  /* the judge's end of the channel */
+	int sigfd;                 /* SIGCHLD, as a descriptor to poll */
+	int traced;
+	int dead;
+	int status;                /* wait status of the main thread, once dead */
+	char dir[256];             /* the agent's temporary directory */
+	pid_t tids[MAX_TRACEES];   /* every traced thread and process */
+	int ntids;
+	/* the last fatal signal seen in a signal-delivery-stop */
+	int crash_sig;
+	pid_t crash_tid;
+	uint64_t crash_addr, crash_pc, crash_sp;
+	/* perf tracepoint raw_syscalls:sys_enter on the agent, or -1 */
+	int syscall_counter;
+} A = { .sock = -1, .sigfd = -1, .syscall_counter = -1 };
+
+static void count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere);
+
+/* The current call's syscalls. */
+static int window_open;
+static struct kata_syscall window[KATA_MAX_TRACED];
+static int window_n;
+static long window_total;
+static struct count_result *window_hist;
+
+/* A syscall entered but not yet returned, per thread. */
+static struct {
+	pid_t tid;
+	int slot; /* index in window[], or -1 when not kept */
+} pending[MAX_TRACEES];
+
+jmp_buf judge_case_end;
+int judge_in_case;
+
+void agent_configure(const struct agent_config *c)
+{
+	cfg = *c;
+}
+
+void agent_set_traced(int traced)
+{
+	start_traced = traced;
+}
+
+int kata_emulated(void)
+{
+	return cfg.emulator != NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- tracees ------------------------------------------------------------- */
+
+static void add_tid(pid_t t)
+{
+	for (int i = 0; i < A.ntids; i++)
+		if (A.tids[i] == t)
+			return;
+	if (A.ntids < MAX_TRACEES)
+		A.tids[A.ntids++] = t;
+}
+
+static void drop_tid(pid_t t)
+{
+	for (int i = 0; i < A.ntids; i++)
+		if (A.tids[i] == t) {
+			A.tids[i] = A.tids[--A.ntids];
+			break;
+		}
+	for (int i = 0; i < MAX_TRACEES; i++)
+		if (pending[i].tid == t)
+			pending[i].tid = 0;
+}
+
+static void resume(pid_t t, int sig)
+{
+	ptrace(A.traced ? PTRACE_SYSCALL : PTRACE_CONT, t, 0, (void *)(long)sig);
+}
+
+static enum kata_origin origin_of(uint64_t ip)
+{
+	uint64_t at = ip - KATA_SYSCALL_INSN_BYTES;
+	if (at >= cfg.learner_lo && at < cfg.learner_hi)
+		return KATA_FROM_LEARNER;
+	return KATA_FROM_ELSEWHERE;
+}
+
+static int from_runtime(uint64_t ip)
+{
+	uint64_t at = ip - KATA_SYSCALL_INSN_BYTES;
+	return cfg.runtime_hi > cfg.runtime_lo && at >= cfg.runtime_lo && at < cfg.runtime_hi;
+}
+
+static void on_syscall_stop(pid_t t)
+{
+	struct __ptrace_syscall_info info;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t, (void *)sizeof(info), &info) <= 0)
+		return;
+	int p = -1;
+	for (int i = 0; i < MAX_TRACEES; i++)
+		if (pending[i].tid == t) {
+			p = i;
+			break;
+		}
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		if (p < 0)
+			for (int i = 0; i < MAX_TRACEES && p < 0; i++)
+				if (pending[i].tid == 0)
+					p = i;
+		if (p < 0)
+			return;
+		pending[p].tid = t;
+		pending[p].slot = -1;
+		if (!window_open || from_runtime(info.instruction_pointer))
+			return;
+		int compat = info.arch == AUDIT_ARCH_I386;
+		long nr = (long)info.entry.nr;
+		enum kata_origin origin = origin_of(info.instruction_pointer);
+		window_total++;
+		if (window_hist)
+			count_add(window_hist, kata_syscall_name(nr, compat), nr, compat, origin != KATA_FROM_LEARNER);
+		if (window_n < KATA_MAX_TRACED) {
+			struct kata_syscall *s = &window[window_n];
+			memset(s, 0, sizeof(*s));
+			s->tid = t;
+			s->compat = compat;
+			s->nr = nr;
+			for (int i = 0; i < 6; i++)
+				s->arg[i] = info.entry.args[i];
+			s->ip = info.instruction_pointer;
+			s->origin = origin;
+			pending[p].slot = window_n++;
+		}
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && p >= 0) {
+		int slot = pending[p].slot;
+		if (slot >= 0 && slot < window_n && window[slot].tid == t) {
+			window[slot].ret = info.exit.rval;
+			window[slot].returned = 1;
+		}
+		pending[p].tid = 0;
+	} else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && p >= 0) {
+		pending[p].tid = 0;
+	}
+}
+
+static int is_fatal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS ||
+	       sig == SIGABRT;
+}
+
+/* One wait status from a tracee. */
+static void on_wait(pid_t t, int st)
+{
+	if (WIFEXITED(st) || WIFSIGNALED(st)) {
+		drop_tid(t);
+		if (t == A.pid) {
+			A.dead = 1;
+			A.status = st;
+		}
+		return;
+	}
+	if (!WIFSTOPPED(st))
+		return;
+	int sig = WSTOPSIG(st);
+	int event = st >> 16;
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t);
+		resume(t, 0);
+		return;
+	}
+	if (sig == SIGTRAP && event) {
+		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+			unsigned long child = 0;
+			if (ptrace(PTRACE_GETEVENTMSG, t, 0, &child) == 0 && child)
+				add_tid((pid_t)child);
+		}
+		resume(t, 0);
+		return;
+	}
+	add_tid(t); /* a new child's first stop may come before its parent's event */
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		resume(t, 0); /* a learner stopping itself gains nothing but a hang */
+		return;
+	}
+	if (is_fatal(sig)) {
+		siginfo_t si;
+		struct __ptrace_syscall_info info;
+		memset(&si, 0, sizeof(si));
+		memset(&info, 0, sizeof(info));
+		ptrace(PTRACE_GETSIGINFO, t, 0, &si);
+		ptrace(PTRACE_GET_SYSCALL_INFO, t, (void *)sizeof(info), &info);
+		A.crash_sig = sig;
+		A.crash_tid = t;
+		A.crash_addr = (uint64_t)(uintptr_t)si.si_addr;
+		A.crash_pc = info.instruction_pointer;
+		A.crash_sp = info.stack_pointer;
+	}
+	resume(t, sig);
+}
+
+static void drain_waits(void)
+{
+	for (;;) {
+		int st;
+		pid_t t = waitpid(-1, &st, WNOHANG | __WALL);
+		if (t <= 0)
+			break;
+		on_wait(t, st);
+	}
+}
+
+/* ---- the agent's directory ---------------------------------------------- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_dir(void)
+{
+	if (A.dir[0])
+		nftw(A.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	A.dir[0] = 0;
+}
+
+/* ---- start and stop -------------------------------------------------------- */
+
+static void open_syscall_counter(void);
+static int keep_dir; /* agent_stop() leaves the directory (an emulator's log is in it) */
+
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	char buf[65536];
+	ssize_t n;
+	int ok = 0;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			ok = -1;
+			break;
+		}
+	close(in);
+	close(out);
+	return n < 0 ? -1 : ok;
+}
+
+/* Starts an agent; `arg` (may be NULL) becomes its argv[1]. */
+static void start_agent(const char *arg)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(A.dir, sizeof(A.dir), "%s/agent-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(A.dir)) {
+		A.dir[0] = 0;
+		judge_error_record("the judge could not make the agent's directory: %s", strerror(errno));
+		_exit(5);
+	}
+	/* Under an emulator the program is opened by path: it lives in the
+	 * agent's own directory, which its uid can reach. */
+	char exe[512];
+	if (cfg.emulator) {
+		snprintf(exe, sizeof(exe), "%s/prog", A.dir);
+		if (copy_file(cfg.exe, exe) != 0) {
+			judge_error_record("the judge could not copy the agent program: %s", strerror(errno));
+			_exit(5);
+		}
+	} else {
+		snprintf(exe, sizeof(exe), "%s", cfg.exe);
+	}
+	uid_t uid = geteuid() == 0 ? confine_pick_uid() : geteuid();
+	if (geteuid() == 0 && (chown(A.dir, uid, uid) != 0 || (cfg.emulator && chown(exe, uid, uid) != 0))) {
+		judge_error_record("the judge could not hand the agent its directory: %s", strerror(errno));
+		_exit(5);
+	}
+	int sv[2] = { -1, -1 };
+	if (!cfg.nostdlib && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		judge_error_record("the judge could not make the agent's channel: %s", strerror(errno));
+		_exit(5);
+	}
+	if (A.sigfd < 0) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		A.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	}
+	struct confine_plan plan;
+	memset(&plan, 0, sizeof(plan));
+	plan.dir = A.dir;
+	plan.exe = cfg.emulator ? cfg.emulator : exe;
+	plan.guest = cfg.emulator ? exe : NULL;
+	plan.uid = uid;
+	plan.grading = cfg.grading;
+	plan.emulated = cfg.emulator != NULL;
+	plan.timeout_s = cfg.call_timeout_s;
+	plan.judge = getpid();
+	char err[256] = "";
+	if (confine_prepare(&plan, err, sizeof(err)) != 0) {
+		judge_error_record("the judge could not prepare the agent's confinement: %s", err);
+		_exit(5);
+	}
+
+	char logpath[300];
+	snprintf(logpath, sizeof(logpath), "%s/strace.log", A.dir);
+	const char *argv[12];
+	int ac = 0;
+	if (cfg.emulator) {
+		argv[ac++] = cfg.emulator;
+		argv[ac++] = "-d";
+		argv[ac++] = "strace";
+		argv[ac++] = "-D";
+		argv[ac++] = logpath;
+		argv[ac++] = exe;
+	} else {
+		argv[ac++] = "prog";
+	}
+	if (arg)
+		argv[ac++] = arg;
+	argv[ac] = NULL;
+	char envhome[300], envtmp[300];
+	snprintf(envhome, sizeof(envhome), "HOME=%s", A.dir);
+	snprintf(envtmp, sizeof(envtmp), "TMPDIR=%s", A.dir);
+	const char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C", envhome, envtmp, NULL };
+
+	A.traced = start_traced && !cfg.emulator;
+	A.dead = 0;
+	A.status = 0;
+	A.ntids = 0;
+	A.crash_sig = 0;
+	memset(pending, 0, sizeof(pending));
+	pid_t pid = fork();
+	if (pid < 0) {
+		judge_error_record("the judge could not fork the agent: %s", strerror(errno));
+		_exit(5);
+	}
+	if (pid == 0) {
+		if (!cfg.nostdlib) {
+			if (dup2(sv[1], KATA_AGENT_CHANNEL_FD) < 0)
+				_exit(126);
+		}
+		confine_child(&plan, KATA_AGENT_CHANNEL_FD); /* closes the rest; limits, uid */
+		if (!cfg.emulator) {
+			if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
+				_exit(126);
+			raise(SIGSTOP);
+		}
+		if (confine_lock(&plan) != 0)
+			_exit(126);
+		if (cfg.emulator)
+			execve(argv[0], (char *const *)argv, (char *const *)envp);
+		else
+			execveat(plan.exe_fd, "", (char *const *)argv, (char *const *)envp, AT_EMPTY_PATH);
+		_exit(127);
+	}
+	confine_release(&plan);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	A.sock = sv[0];
+	A.pid = pid;
+	add_tid(pid);
+	if (!cfg.emulator) {
+		int st;
+		if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st)) {
+			A.dead = 1;
+			A.status = st;
+			return;
+		}
+		ptrace(PTRACE_SETOPTIONS, pid, 0,
+		       (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK |
+				      PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL));
+		/* Until exec: the child's own lock-down is not the learner's. */
+		ptrace(PTRACE_CONT, pid, 0, 0);
+	}
+}
+
+static void close_counter(void)
+{
+	if (A.syscall_counter >= 0)
+		close(A.syscall_counter);
+	A.syscall_counter = -1;
+}
+
+void agent_stop(void)
+{
+	if (!A.pid)
+		return;
+	/* What the agent left running besides itself. */
+	int left = 0;
+	if (!A.dead)
+		for (int i = 0; i < A.ntids; i++) {
+			if (A.tids[i] == A.pid)
+				continue;
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)A.pid, (int)A.tids[i]);
+			if (access(path, F_OK) != 0) /* not one of the main process's threads: a process */
+				left++;
+		}
+	for (int i = 0; i < A.ntids; i++)
+		kill(A.tids[i], SIGKILL);
+	kill(-A.pid, SIGKILL);
+	kill(A.pid, SIGKILL);
+	double deadline = now_s() + 2;
+	while (A.ntids > 0 && now_s() < deadline) {
+		int st;
+		pid_t t = waitpid(-1, &st, __WALL);
+		if (t < 0)
+			break;
+		on_wait(t, st);
+	}
+	if (left && judge_in_case)
+		judge_leftover_record(left);
+	if (A.sock >= 0)
+		close(A.sock);
+	close_counter();
+	A.sock = -1;
+	A.pid = 0;
+	A.ntids = 0;
+	if (!keep_dir)
+		remove_dir();
+}
+
+/* ---- messages --------------------------------------------------------------- */
+
+static unsigned char msgbuf[sizeof(struct kata_wire_request) + KATA_WIRE_MAX_BYTES + 64];
+
+/* Waits for one message from the agent while tracing it; returns its length,
+ * 0 when the agent died, -1 when time ran out. */
+static ssize_t await_message(double timeout_s)
+{
+	double deadline = now_s() + timeout_s;
+	for (;;) {
+		drain_waits();
+		if (A.sock >= 0) {
+			ssize_t n = recv(A.sock, msgbuf, sizeof(msgbuf), MSG_DONTWAIT);
+			if (n > 0)
+				return n;
+			if (n == 0 && !A.dead) /* the agent closed its end */
+				return 0;
+		}
+		if (A.dead)
+			return 0;
+		double left = deadline - now_s();
+		if (left <= 0)
+			return -1;
+		struct pollfd p[2] = { { A.sock, POLLIN, 0 }, { A.sigfd, POLLIN, 0 } };
+		int ms = (int)(left * 1000) + 1;
+		if (poll(p, 2, ms > 100 ? 100 : ms) > 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			while (read(A.sigfd, &si, sizeof(si)) > 0)
+				;
+		}
+	}
+}
+
+static const char *fault_words(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS: return "SIGBUS";
+	case SIGILL: return "SIGILL";
+	case SIGFPE: return "SIGFPE";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGSYS: return "SIGSYS";
+	case SIGABRT: return "SIGABRT";
+	default: return "a signal";
+	}
+}
+
+/* The agent died, exited or hung during a call: say so, end the case. */
+static void agent_failed(ssize_t why)
+{
+	if (why < 0) {
+		judge_agent_end_record("timeout", 0, 0);
+	} else if (A.dead && WIFSIGNALED(A.status)) {
+		int sig = WTERMSIG(A.status);
+		if (A.crash_sig == sig) {
+			uint64_t at = A.crash_pc;
+			int in_learner = at >= cfg.learner_lo && at < cfg.learner_hi;
+			judge_crash_record(sig, A.crash_addr, A.crash_pc, A.crash_sp, in_learner,
+					   in_learner ? at - cfg.learner_lo : 0, A.crash_tid == A.pid);
+		} else {
+			judge_agent_end_record("signal", 0, sig);
+		}
+	} else if (A.dead && WIFEXITED(A.status)) {
+		judge_agent_end_record("exit", WEXITSTATUS(A.status), 0);
+	} else {
+		judge_agent_end_record("closed", 0, 0);
+	}
+	(void)fault_words;
+	agent_stop();
+	if (judge_in_case)
+		longjmp(judge_case_end, 1);
+	_exit(0);
+}
+
+/* Reads /proc/<pid>/status's line `key` as a number, or -1. */
+static long status_field(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	long v = -1;
+	size_t k = strlen(key);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, k) == 0 && line[k] == ':') {
+			v = strtol(line + k + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Starts the agent for a call and waits until it says it is ready. */
+static void ensure_agent(void)
+{
+	if (A.pid)
+		return;
+	start_agent(NULL);
+	ssize_t n = await_message(cfg.call_timeout_s);
+	if (n <= 0)
+		agent_failed(n);
+	const struct kata_wire_ready *r = (const void *)msgbuf;
+	if ((size_t)n < sizeof(*r) || r->magic != KATA_WIRE_MAGIC) {
+		judge_error_record("the agent did not start as the harness starts it (its first message is not the runtime's)");
+		agent_stop();
+		if (judge_in_case)
+			longjmp(judge_case_end, 1);
+		_exit(5);
+	}
+	/* The runtime's own lock-down (no new executable code) must be in place:
+	 * if code ran before it, it is missing. */
+	if (!cfg.emulator && status_field(A.pid, "Seccomp_filters") < 2) {
+		judge_error_record("the agent's lock-down is missing (%ld seccomp filters): code ran before the runtime's main()",
+				   status_field(A.pid, "Seccomp_filters"));
+		agent_stop();
+		if (judge_in_case)
+			longjmp(judge_case_end, 1);
+		_exit(5);
+	}
+	open_syscall_counter();
+}
+
+static struct kata_reply reply;
+
+static void send_request(const char *name, const struct kata_args *a)
+{
+	struct kata_wire_request *q = (void *)msgbuf;
+	size_t in_len = a && a->in_len ? a->in_len : 0;
+	if (in_len > KATA_WIRE_MAX_BYTES || strlen(name) >= KATA_WIRE_NAME) {
+		judge_error_record("kata_call(\"%s\") is too big for the channel (a bug in the kata's driver)", name);
+		agent_stop();
+		longjmp(judge_case_end, 1);
+	}
+	memset(q, 0, sizeof(*q));
+	q->magic = KATA_WIRE_MAGIC;
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	if (a)
+		memcpy(q->arg, a->arg, sizeof(q->arg));
+	q->in_len = (uint32_t)in_len;
+	q->out_cap = a ? (uint32_t)(a->out_cap > KATA_WIRE_MAX_BYTES ? KATA_WIRE_MAX_BYTES : a->out_cap) : 0;
+	if (in_len)
+		memcpy(q->in, a->in, in_len);
+	q->nfd = a ? (uint32_t)a->nfd : 0;
+	struct iovec iov = { q, sizeof(*q) + in_len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * KATA_WIRE_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (a && a->nfd > 0) {
+		m.msg_control = u.buf;
+		m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)a->nfd);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)a->nfd);
+		memcpy(CMSG_DATA(c), a->fd, sizeof(int) * (size_t)a->nfd);
+	}
+	if (sendmsg(A.sock, &m, MSG_NOSIGNAL) < 0)
+		agent_failed(0);
+}
+
+static void read_reply(ssize_t n, const char *name)
+{
+	const struct kata_wire_reply *r = (const void *)msgbuf;
+	if ((size_t)n < sizeof(*r) || r->magic != KATA_WIRE_MAGIC || r->out_len > (size_t)n - sizeof(*r)) {
+		judge_error_record("the agent's reply to %s is not one the runtime sends: the learner's code wrote to the harness's channel",
+				   name);
+		agent_stop();
+		longjmp(judge_case_end, 1);
+	}
+	if (r->status == KATA_WIRE_NO_SUCH_CALL) {
+		judge_error_record("the agent has no call named '%s' (the kata's agent.c and check.c disagree)", name);
+		agent_stop();
+		longjmp(judge_case_end, 1);
+	}
+	memcpy(reply.ret, r->ret, sizeof(reply.ret));
+	reply.out = r->out;
+	reply.out_len = r->out_len;
+}
+
+const struct kata_reply *kata_call(const char *name, const struct kata_args *a)
+{
+	ensure_agent();
+	window_open = 1;
+	window_n = 0;
+	window_total = 0;
+	send_request(name, a);
+	ssize_t n = await_message(cfg.call_timeout_s);
+	window_open = 0;
+	if (n <= 0)
+		agent_failed(n);
+	read_reply(n, name);
+	reply.traced = A.traced;
+	reply.sc = window;
+	reply.nsc = window_n;
+	reply.nsc_total = window_total;
+	return &reply;
+}
+
+static struct kata_exit exit_info;
+
+const struct kata_exit *kata_run_agent(const char *arg, double timeout_s)
+{
+	agent_stop();
+	start_agent(arg);
+	window_open = 1;
+	window_n = 0;
+	window_total = 0;
+	ssize_t n = await_message(timeout_s);
+	window_open = 0;
+	memset(&exit_info, 0, sizeof(exit_info));
+	exit_info.timed_out = n < 0;
+	if (A.dead && WIFEXITED(A.status)) {
+		exit_info.exited = 1;
+		exit_info.code = WEXITSTATUS(A.status);
+	} else if (A.dead && WIFSIGNALED(A.status)) {
+		exit_info.signal = WTERMSIG(A.status);
+	}
+	exit_info.sc = window;
+	exit_info.nsc = window_n;
+	exit_info.nsc_total = window_total;
+	exit_info.traced = A.traced;
+	agent_stop();
+	return &exit_info;
+}
+
+int kata_agent_pid(void)
+{
+	ensure_agent();
+	return (int)A.pid;
+}
+
+long kata_agent_read(uint64_t addr, void *buf, size_t len)
+{
+	ensure_agent();
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(A.pid, &local, 1, &remote, 1, 0);
+	return n < 0 ? -errno : n;
+}
+
+/* ---- counting ------------------------------------------------------------------- */
+
+static void count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere)
+{
+	char unknown[32];
+	if (!name) {
+		snprintf(unknown, sizeof(unknown), "syscall_%ld", nr);
+		name = unknown;
+	}
+	out->total++;
+	out->elsewhere += elsewhere;
+	for (int i = 0; i < out->nrows; i++)
+		if (out->rows[i].compat == compat && strcmp(out->rows[i].name, name) == 0) {
+			out->rows[i].n++;
+			out->rows[i].elsewhere += elsewhere;
+			return;
+		}
+	if (out->nrows < COUNT_ROWS) {
+		snprintf(out->rows[out->nrows].name, sizeof(out->rows[0].name), "%s", name);
+		out->rows[out->nrows].compat = compat;
+		out->rows[out->nrows].n = 1;
+		out->rows[out->nrows].elsewhere = elsewhere;
+		out->nrows++;
+	}
+}
+
+/* qemu's -strace log: "PID name(args) = ret". The count call's syscalls are
+ * the lines between the runtime's recvmsg that took the request and its
+ * sendmsg of the reply. */
+static void count_from_log(struct count_result *out)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/strace.log", A.dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	char line[4096];
+	int state = 0; /* 0: before the request, 1: counting, 2: done */
+	char chan[32];
+	snprintf(chan, sizeof(chan), "(%d,", KATA_AGENT_CHANNEL_FD);
+	while (fgets(line, sizeof(line), f) && state < 2) {
+		char *p = line;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		while (*p == ' ')
+			p++;
+		char name[64];
+		int k = 0;
+		while (k < 63 && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			name[k++] = *p++;
+		name[k] = 0;
+		if (*p != '(' || !k)
+			continue;
+		int on_channel = strncmp(p, chan, strlen(chan)) == 0;
+		if (state == 0 && on_channel && strcmp(name, "recvmsg") == 0) {
+			state = 1;
+			continue;
+		}
+		if (state == 1 && on_channel && strcmp(name, "sendmsg") == 0) {
+			state = 2;
+			continue;
+		}
+		if (state == 1)
+			count_add(out, name, -1, 0, 0);
+	}
+	fclose(f);
+}
+
+void agent_count(const char *name, uint64_t iters, struct count_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct kata_args a;
+	memset(&a, 0, sizeof(a));
+	a.arg[0] = (int64_t)iters;
+	window_hist = A.traced || !cfg.emulator ? out : NULL;
+	kata_call(name, &a);
+	window_hist = NULL;
+	out->traced = reply.traced;
+	if (cfg.emulator) {
+		keep_dir = 1;
+		agent_stop();
+		keep_dir = 0;
+		count_from_log(out);
+		remove_dir();
+	}
+}
+
+/* ---- timing ---------------------------------------------------------------------- */
+
+static int tracepoint_id(void)
+{
+	static const char *paths[] = { "/sys/kernel/tracing/events/raw_syscalls/sys_enter/id",
+				       "/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		FILE *f = fopen(paths[i], "re");
+		if (!f)
+			continue;
+		int id = -1;
+		if (fscanf(f, "%d", &id) != 1)
+			id = -1;
+		fclose(f);
+		if (id >= 0)
+			return id;
+	}
+	return -1;
+}
+
+static void open_syscall_counter(void)
+{
+	close_counter();
+	if (A.traced || cfg.emulator)
+		return;
+	int id = tracepoint_id();
+	if (id < 0)
+		return;
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = (uint64_t)id;
+	attr.inherit = 1;
+	A.syscall_counter = (int)syscall(SYS_perf_event_open, &attr, A.pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+int agent_can_count_timed(void)
+{
+	ensure_agent();
+	return A.syscall_counter >= 0;
+}
+
+static long long counter_value(void)
+{
+	long long v = -1;
+	if (A.syscall_counter < 0 || read(A.syscall_counter, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return -1;
+	return v;
+}
+
+void agent_timed_call(const char *name, uint64_t iters, struct timed_result *out)
+{
+	ensure_agent();
+	static clockid_t clock;
+	static pid_t clock_of;
+	if (clock_of != A.pid) {
+		if (clock_getcpuclockid(A.pid, &clock) != 0)
+			clock = CLOCK_MONOTONIC;
+		clock_of = A.pid;
+	}
+	struct kata_args a;
+	memset(&a, 0, sizeof(a));
+	a.arg[0] = (int64_t)iters;
+	struct timespec c0, c1, w0, w1;
+	long long s0 = counter_value();
+	clock_gettime(clock, &c0);
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	window_open = 0;
+	send_request(name, &a);
+	ssize_t n = await_message(cfg.call_timeout_s);
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	clock_gettime(clock, &c1);
+	long long s1 = counter_value();
+	if (n <= 0)
+		agent_failed(n);
+	read_reply(n, name);
+	out->wall_ns = (double)(w1.tv_sec - w0.tv_sec) * 1e9 + (double)(w1.tv_nsec - w0.tv_nsec);
+	out->cpu_ns = (double)(c1.tv_sec - c0.tv_sec) * 1e9 + (double)(c1.tv_nsec - c0.tv_nsec);
+	out->syscalls = s0 >= 0 && s1 >= s0 ? (long)(s1 - s0) : -1;
+}

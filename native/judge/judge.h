@@ -1,0 +1,69 @@
+/*
+ * judge.h — what the judge's modules share (not for drivers: they use kata.h).
+ */
+#ifndef KATA_JUDGE_H
+#define KATA_JUDGE_H
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kata.h"
+
+/* How the agent is started: from the judge's command line. */
+struct agent_config {
+	const char *exe;              /* the agent program */
+	const char *emulator;         /* qemu-<arch> in front of it, or NULL */
+	uint64_t learner_lo, learner_hi; /* the learner's unit's code */
+	uint64_t runtime_lo, runtime_hi; /* the agent runtime's code: its syscalls are the channel's */
+	int nostdlib;                 /* no runtime, no channel: kata_run_agent() only */
+	int grading;                  /* refuse the 32-bit ABI */
+	double call_timeout_s;
+};
+
+void agent_configure(const struct agent_config *c);
+/* Starts agents traced (syscall stops) or not, from the next start on. */
+void agent_set_traced(int traced);
+/* Ends the current agent, if any; reports processes it left behind. */
+void agent_stop(void);
+
+/* A case ends early (the agent died, the set-up failed): kata_call() and
+ * kata_setup_failed() jump here. */
+extern jmp_buf judge_case_end;
+extern int judge_in_case;
+
+/* A counting run: calls `name` with `iters` and fills the histogram of every
+ * syscall it made (native: traced; emulated: from qemu's log). */
+#define COUNT_ROWS 256
+struct count_result {
+	struct {
+		char name[32];
+		int compat;           /* x86-64's 32-bit ABI */
+		long n;
+		long elsewhere;       /* of which made outside the learner's unit */
+	} rows[COUNT_ROWS];
+	int nrows;
+	long elsewhere;
+	long total;
+	int traced;                   /* 0: the counts come from an emulator's log */
+};
+void agent_count(const char *name, uint64_t iters, struct count_result *out);
+
+/* One timed round trip of `name` with arg[0] = iters; the agent's CPU time
+ * and, where the kernel allows, its syscalls (else -1). */
+struct timed_result {
+	double wall_ns, cpu_ns;
+	long syscalls;
+};
+void agent_timed_call(const char *name, uint64_t iters, struct timed_result *out);
+/* Whether syscalls can be counted during timed calls (a perf tracepoint). */
+int agent_can_count_timed(void);
+
+/* Records (judge.c). */
+void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
+			int pid_is_main);
+void judge_error_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void judge_agent_end_record(const char *how, int code, int sig);
+void judge_leftover_record(int count);
+
+#endif
