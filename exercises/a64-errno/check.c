@@ -1,8 +1,12 @@
 /*
  * Driver for a64-errno: the kernel's -errno convention, seen from both
  * sides. libc_style() is fed boundary values straight (arithmetic is the
- * oracle there), then real system calls go through raw_syscall3() and
- * libc's syscall() + errno, which are the oracle for the rest.
+ * oracle there), then real system calls go through raw_syscall3() in the
+ * agent, and their effects and answers are checked from here: the bytes
+ * in the judge's pipe, the judge's own pid, the judge's own openat of the
+ * same missing path. The agent is an ARM64 program (under qemu-aarch64 on
+ * this x86-64 judge), so the syscall numbers passed to it are ARM64's,
+ * written out below; errno values are the generic ones on both.
  */
 #define _GNU_SOURCE
 #include "kata.h"
@@ -11,28 +15,34 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/syscall.h>
+#include <string.h>
 #include <unistd.h>
 
-long raw_syscall3(long n, long a, long b, long c);
-long libc_style(long raw, int *err);
+/* The asm-generic table (ARM64), not the judge's. */
+#define A64_OPENAT 56
+#define A64_WRITE 64
+#define A64_GETPPID 173
 
 /* What *err holds before each call: libc leaves errno alone on success,
  * and so must libc_style. */
 #define UNTOUCHED (-7777)
 
+/* Bits of arg[4]: this argument is the agent's copy of the request bytes. */
+#define PTR_A 1
+#define PTR_B 2
+
 /* Feeds one value to libc_style and reports what a libc would have done. */
 static void expect_libc_style(long raw)
 {
 	char what[96];
-	int err = UNTOUCHED;
-	long got = libc_style(raw, &err);
+	struct kata_args a = { .arg = { raw, UNTOUCHED } };
+	const struct kata_reply *r = kata_call("libc_style", &a);
 	/* the rule, as arithmetic: -4095..-1 are errors, anything else a value */
 	int is_error = (unsigned long)raw > (unsigned long)-4096L;
 	snprintf(what, sizeof(what), "libc_style(%ld): return value", raw);
-	kata_expect_i64(what, is_error ? -1 : raw, got);
+	kata_expect_i64(what, is_error ? -1 : raw, r->ret[0]);
 	snprintf(what, sizeof(what), "libc_style(%ld): *err", raw);
-	kata_expect_i64(what, is_error ? -raw : UNTOUCHED, err);
+	kata_expect_i64(what, is_error ? -raw : UNTOUCHED, (int)r->ret[1]);
 }
 
 static void error_range(void)
@@ -62,47 +72,64 @@ static void not_errors(void)
 	expect_libc_style(high);
 }
 
+struct sc {
+	const char *label;
+	long n, a, b, c;
+	unsigned ptr;      /* PTR_*: which arguments are the request bytes */
+	const void *in;
+	size_t in_len;
+	int fd;            /* a judge descriptor passed along, or -1 */
+};
+
 /*
- * One real call, twice: raw through the learner's raw_syscall3() and
- * through libc's syscall(), whose -1/errno is turned back into the
- * kernel's raw value for the comparison.
+ * One real call through the learner's raw_syscall3() in the agent, whose
+ * raw answer must be `raw_expected`; then that raw answer through their
+ * libc_style(), which must turn it into what a libc returns.
  */
-static void expect_call(const char *label, long n, long a, long b, long c)
+static void expect_call(const struct sc *s, long raw_expected)
 {
-	char what[96];
-	errno = 0;
-	long lr = syscall(n, a, b, c);
-	int le = errno;
-	long raw_expected = lr == -1 ? -le : lr;
-
-	long raw = raw_syscall3(n, a, b, c);
-	snprintf(what, sizeof(what), "raw_syscall3(%s): raw return value", label);
+	char what[128];
+	struct kata_args a = { .arg = { s->n, s->a, s->b, s->c, s->ptr, kata_magic() },
+			       .in = s->in, .in_len = s->in_len };
+	if (s->fd >= 0) {
+		a.fd[0] = s->fd;
+		a.nfd = 1;
+	}
+	const struct kata_reply *r = kata_call("raw_syscall3", &a);
+	long raw = (long)r->ret[0];
+	snprintf(what, sizeof(what), "raw_syscall3(%s): raw return value", s->label);
 	kata_expect_i64(what, raw_expected, raw);
+	int64_t args[3] = { s->ptr & PTR_A ? KATA_ANY : s->a, s->ptr & PTR_B ? KATA_ANY : s->b, s->c };
+	kata_expect_syscall(what, r, s->n, 3, args, raw_expected);
 
-	int err = UNTOUCHED;
-	long got = libc_style(raw, &err);
-	snprintf(what, sizeof(what), "libc_style(raw_syscall3(%s)): return value", label);
-	kata_expect_i64(what, lr, got);
-	snprintf(what, sizeof(what), "libc_style(raw_syscall3(%s)): *err", label);
-	kata_expect_i64(what, lr == -1 ? le : UNTOUCHED, err);
+	int is_error = (unsigned long)raw > (unsigned long)-4096L;
+	struct kata_args b = { .arg = { raw, UNTOUCHED } };
+	const struct kata_reply *q = kata_call("libc_style", &b);
+	snprintf(what, sizeof(what), "libc_style(raw_syscall3(%s)): return value", s->label);
+	kata_expect_i64(what, is_error ? -1 : raw, q->ret[0]);
+	snprintf(what, sizeof(what), "libc_style(raw_syscall3(%s)): *err", s->label);
+	kata_expect_i64(what, is_error ? -raw : UNTOUCHED, (int)q->ret[1]);
 }
 
 static void ebadf(void)
 {
-	long fd = (long)kata_rand_range(900, 1000);
+	/* 800..899: never open in the agent (passed descriptors start at 900) */
+	long fd = (long)kata_rand_range(800, 899);
 	kata_note("write(%ld (closed), \"abc\", 3): EBADF", fd);
-	expect_call("write to a closed fd", SYS_write, fd, (long)"abc", 3);
+	struct sc s = { "write to a closed fd", A64_WRITE, fd, 0, 3, PTR_B, "abc", 3, -1 };
+	expect_call(&s, -EBADF);
 }
 
 static void efault(void)
 {
 	int fds[2];
 	if (pipe(fds) != 0)
-		return kata_expect_true("pipe() for the test", 0, "the harness could not make a pipe");
+		kata_setup_failed("pipe()");
 	/* page 0 is never mapped */
 	long bad = (long)kata_rand_range(1, 4095);
 	kata_note("write(pipe, (void *)%ld (unmapped), 8): EFAULT", bad);
-	expect_call("write from an unmapped address", SYS_write, fds[1], bad, 8);
+	struct sc s = { "write from an unmapped address", A64_WRITE, KATA_AGENT_FD_BASE, bad, 8, 0, NULL, 0, fds[1] };
+	expect_call(&s, -EFAULT);
 	close(fds[0]);
 	close(fds[1]);
 }
@@ -112,32 +139,44 @@ static void enoent(void)
 	char path[64];
 	snprintf(path, sizeof(path), "/nonexistent-%016llx/file",
 		 (unsigned long long)kata_rand());
+	/* the oracle: the judge's own openat of the same path */
+	errno = 0;
+	int own = openat(AT_FDCWD, path, O_RDONLY);
+	if (own >= 0)
+		kata_setup_failed("a path that should not exist exists");
+	long want = -errno;
 	kata_note("openat(AT_FDCWD, \"%s\", O_RDONLY): ENOENT", path);
-	expect_call("openat of a missing path", SYS_openat, AT_FDCWD, (long)path, O_RDONLY);
+	struct sc s = { "openat of a missing path", A64_OPENAT, AT_FDCWD, 0, O_RDONLY, PTR_B, path, strlen(path) + 1, -1 };
+	expect_call(&s, want);
 }
 
 static void success(void)
 {
 	int fds[2];
-	unsigned char buf[256];
+	unsigned char buf[256], got[256];
 	size_t len = kata_rand_range(1, sizeof(buf));
 	kata_rand_bytes(buf, len);
 	if (pipe(fds) != 0)
-		return kata_expect_true("pipe() for the test", 0, "the harness could not make a pipe");
+		kata_setup_failed("pipe()");
 	kata_note("getppid(), then write(pipe, %zu bytes): values, not errors", len);
-	expect_call("getppid", SYS_getppid, 0, 0, 0);
-	expect_call("write to a pipe", SYS_write, fds[1], (long)buf, (long)len);
-	close(fds[0]);
+	/* the agent is the judge's child (under qemu, qemu is) */
+	struct sc g = { "getppid", A64_GETPPID, 0, 0, 0, 0, NULL, 0, -1 };
+	expect_call(&g, getpid());
+	struct sc w = { "write to a pipe", A64_WRITE, KATA_AGENT_FD_BASE, 0, (long)len, PTR_B, buf, len, fds[1] };
+	expect_call(&w, (long)len);
 	close(fds[1]);
+	ssize_t n = read(fds[0], got, sizeof(got));
+	kata_expect_bytes("bytes read back from the pipe", buf, len, got, n < 0 ? 0 : (size_t)n);
+	close(fds[0]);
 }
 
 const struct kata_case kata_cases[] = {
-	{ "error-range", error_range },
-	{ "not-errors", not_errors },
-	{ "ebadf", ebadf },
-	{ "efault", efault },
-	{ "enoent", enoent },
-	{ "success", success },
+	{ "error-range", error_range, 0 },
+	{ "not-errors", not_errors, 0 },
+	{ "ebadf", ebadf, 0 },
+	{ "efault", efault, 0 },
+	{ "enoent", enoent, 0 },
+	{ "success", success, 0 },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

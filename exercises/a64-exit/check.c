@@ -1,86 +1,63 @@
 /*
- * Driver for a64-exit (built -nostdlib: no libc, no results channel).
- *
- * _start (native/harness/start-aarch64.S) calls kata_nolibc_main(argc, argv).
- * The runner passes a random status in argv[1] and judges by the exit
- * status alone:
- *   - the status it passed: raw_exit() ended the whole process;
+ * Driver for a64-exit: the agent is a -nostdlib program (agent.c, with no
+ * libc and no channel) that starts a watcher thread and calls the learner's
+ * raw_exit(n) with the n it finds in argv[1]. The judge starts it a few
+ * times with a random status and reads how it ended, which is the whole
+ * verdict:
+ *   - exited with n: raw_exit() ended the whole process;
  *   - SIGILL: raw_exit() returned, and _start ran into its `udf`;
- *   - 251: raw_exit() ended only the calling thread (exit, 93), and the
- *     watcher thread below found itself alone in a process that should
- *     have been gone. The runner's statuses are 1..250, so 251 is never
- *     a right answer.
+ *   - exit status 251: only the calling thread ended (exit, 93, instead of
+ *     exit_group, 94) and the watcher found itself alone. The statuses
+ *     passed are 1..250, so 251 is never the right answer.
  */
-#include "kata-nolibc.h"
+#define _GNU_SOURCE
+#include "kata.h"
 
-#include <asm/unistd.h>
-#include <linux/futex.h>
-#include <linux/sched.h>
-
-void raw_exit(int code); /* the learner's; deliberately not noreturn */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 #define ONLY_THIS_THREAD_ENDED 251
+#define RUNS 3
 
-/* The main thread's id while it runs; the kernel writes 0 here (and wakes
- * futex waiters) when the main thread ends, because of set_tid_address. */
-static volatile int main_tid;
-
-static long sys1(long n, long a)
+static void one_run(void)
 {
-	register long x8 __asm__("x8") = n;
-	register long x0 __asm__("x0") = a;
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8) : "memory");
-	return x0;
+	char arg[16], detail[200];
+	int code = (int)kata_rand_range(1, 250);
+	snprintf(arg, sizeof(arg), "%d", code);
+	const struct kata_exit *e = kata_run_agent(arg, 10.0);
+	if (e->timed_out)
+		snprintf(detail, sizeof(detail), "the process was still running after 10 s");
+	else if (e->signal == SIGILL)
+		snprintf(detail, sizeof(detail),
+			 "killed by SIGILL: raw_exit(%d) returned, and _start ran into its udf", code);
+	else if (e->signal)
+		snprintf(detail, sizeof(detail), "killed by signal %d (%s)", e->signal, strsignal(e->signal));
+	else
+		detail[0] = 0;
+	kata_expect_true("the process ended with an exit status (not a signal, not a hang)", e->exited,
+			 e->exited ? NULL : detail);
+	if (!e->exited)
+		return;
+	if (e->code == ONLY_THIS_THREAD_ENDED && code != ONLY_THIS_THREAD_ENDED)
+		kata_note("exit status 251: raw_exit(%d) ended only the calling thread (exit, 93, "
+			  "instead of exit_group, 94), and the watcher thread ended the process", code);
+	char what[64];
+	snprintf(what, sizeof(what), "exit status after raw_exit(%d)", code);
+	kata_expect_i64(what, code, e->code);
 }
 
-/*
- * A second thread in the process: it sleeps on main_tid until the main
- * thread is gone, then ends the process with ONLY_THIS_THREAD_ENDED.
- * exit_group() kills it before it ever wakes. The child runs only the asm
- * below, on its own stack, and never returns into C.
- */
-static void start_watcher(void)
+static void exit_status(void)
 {
-	static unsigned char stack[4096] __attribute__((aligned(16)));
-	register long x8 __asm__("x8") = __NR_clone;
-	register long x0 __asm__("x0") = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-					 CLONE_THREAD | CLONE_SYSVSEM;
-	register long x1 __asm__("x1") = (long)(stack + sizeof(stack));
-	register long x2 __asm__("x2") = 0; /* parent_tid: unused */
-	register long x3 __asm__("x3") = 0; /* tls: unused */
-	register long x4 __asm__("x4") = 0; /* child_tid: unused */
-	register long x5 __asm__("x5") = (long)&main_tid; /* for the child's loop */
-	__asm__ volatile("svc #0\n\t"
-			 "cbnz x0, 3f\n"            /* the parent (or an error): go on */
-			 "1:\n\t"                   /* the child: */
-			 "ldr w2, [x5]\n\t"         /*   main thread still there? */
-			 "cbz w2, 2f\n\t"
-			 "mov x0, x5\n\t"           /*   futex(&main_tid, FUTEX_WAIT, seen, NULL) */
-			 "mov x1, %[wait]\n\t"
-			 "mov x3, #0\n\t"
-			 "mov x8, %[futex]\n\t"
-			 "svc #0\n\t"
-			 "b 1b\n"
-			 "2:\n\t"                   /*   it is gone: end the process */
-			 "mov x0, %[status]\n\t"
-			 "mov x8, %[exit_group]\n\t"
-			 "svc #0\n\t"
-			 "udf #0\n"
-			 "3:"
-			 : "+r"(x0), "+r"(x8), "+r"(x1), "+r"(x2), "+r"(x3)
-			 : "r"(x4), "r"(x5), [wait] "i"(FUTEX_WAIT), [futex] "i"(__NR_futex),
-			   [status] "i"(ONLY_THIS_THREAD_ENDED), [exit_group] "i"(__NR_exit_group)
-			 : "memory", "cc");
+	kata_note("%d runs, each with a random status in 1..250; SIGILL means raw_exit returned, "
+		  "status 251 that only the calling thread ended (exit, 93, not exit_group, 94)", RUNS);
+	for (int i = 0; i < RUNS; i++)
+		one_run();
 }
 
-void kata_nolibc_main(long argc, char **argv)
-{
-	long code = argc > 1 ? kata_parse_long(argv[1]) : 0;
-
-	/* set_tid_address returns the caller's thread id */
-	main_tid = (int)sys1(__NR_set_tid_address, (long)&main_tid);
-	start_watcher();
-
-	raw_exit((int)code);
-	/* raw_exit returned: fall back into _start, whose udf raises SIGILL */
-}
+const struct kata_case kata_cases[] = {
+	{ "exit-status", exit_status, 0 },
+	{ 0 },
+};
+const struct kata_bench kata_benches[] = { { 0 } };
+const struct kata_count kata_counts[] = { { 0 } };

@@ -1,28 +1,31 @@
 /*
- * Driver for measure-batch. The learner's ns_per_call() is compared with
- * the harness's own measurement of the same operation (kata_measure_ns:
- * median of 11 epochs of >= 1 ms, each re-run if the thread was
- * descheduled), made in this process, on two operations of known cost: a
- * raw getppid system call, and a spin loop whose length comes from the seed
- * (so no constant answer passes both).
+ * Judge for measure-batch. The learner's ns_per_call() runs in the agent
+ * (agent.c) and is compared with the judge's own measurement of the same
+ * operation (kata_measure_ns: median of 11 epochs of >= 1 ms, each re-run
+ * if the thread was descheduled), made in this process on its own copies
+ * of the operations, on two operations of known cost: a raw getppid system
+ * call, and a spin loop whose length comes from the seed (so no constant
+ * answer passes both). Both processes are pinned to the same CPU, and the
+ * agent runs untraced.
  *
  * The harness measures 4 times; between its measurements come 3 rounds of
- * the learner's batches (~2 ms each, after one warm-up batch), and each
- * round's figure is its fastest batch: the learner's timer has no defence
- * against being descheduled, and that only ever adds time. Each round is
- * judged against the harness's figures just before and after it, and one
- * round within its band passes: on a shared VM the cost of a system call
- * moves by up to 50% for tens of milliseconds at a time (on our 2-core
- * VM), so a band spanning two nearby harness figures follows
- * the machine. A wrong timer is wrong in every round. A look in which no
- * round passes is repeated once before the case fails.
+ * the learner's batches (~1-3 ms each, sized by the seed alone, after one
+ * warm-up batch), each round one call into the agent, and each round's
+ * figure is its fastest batch:
+ * the learner's timer has no defence against being descheduled, and that
+ * only ever adds time. Each round is judged against the harness's figures
+ * just before and after it, and one round within its band passes: on a
+ * shared VM the cost of a system call moves by up to 50% for tens of
+ * milliseconds at a time (on our 2-core VM), so a band spanning two nearby
+ * harness figures follows the machine. A wrong timer is wrong in every
+ * round. A look in which no round passes is repeated once before the case
+ * fails.
  *
- * Built in "include" mode: the learner's file is #included here, so in the
- * empty-op case their ns_per_call() is inlined into the caller (flatten)
- * and GCC knows exactly which function the loop calls. That is what
- * happens to a timer in a header or under LTO: an empty_op() the compiler
- * may inline, or prove has no effect, has its calls deleted and the loop
- * measures ~0 ns.
+ * In the empty-op case the agent's call is a probe (agent.c): the
+ * learner's ns_per_call() is inlined into it (flatten) and GCC knows
+ * exactly which function the loop calls. That is what happens to a timer
+ * in a header or under LTO: an empty_op() the compiler may inline, or
+ * prove has no effect, has its calls deleted and the loop measures ~0 ns.
  *
  * Tolerances: +-35% on the known operations; for empty_op, between a tenth
  * of and 5 times the harness's own empty function call. A right timer lands
@@ -35,17 +38,12 @@
 #include "raw-syscall.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
-
-#ifndef KATA_LEARNER
-#error "build with -DKATA_LEARNER='\"path/to/exercise.c\"' (the runner does)"
-#endif
-#include KATA_LEARNER
 
 enum {
 	CHK_BATCHES = 3, /* batches per round; the fastest counts */
 };
-#define CHK_BATCH_NS 2e6   /* each batch ~2 ms at the harness's speed */
 #define CHK_TOLERANCE 0.35 /* known operations: +-35% */
 #define CHK_EMPTY_MIN 0.1  /* empty_op: at least a tenth of a function call... */
 #define CHK_EMPTY_MAX 5.0  /* ...and at most 5 */
@@ -66,8 +64,9 @@ static void chk_spin_op(void)
 		kata_sink((long)i);
 }
 
-/* The harness calls through a pointer, as ns_per_call() does: the volatile
- * load keeps GCC from turning it into a direct (inlinable) call. */
+/* The harness calls through a pointer, as ns_per_call() does in the agent:
+ * the volatile load keeps GCC from turning it into a direct (inlinable)
+ * call. */
 static void (*volatile chk_op)(void);
 
 static void chk_pointer_loop(uint64_t iters)
@@ -77,16 +76,25 @@ static void chk_pointer_loop(uint64_t iters)
 		op();
 }
 
-/* The learner's timer, on each operation. */
-static double chk_time_op(unsigned long iters)
+/* getppid_op's reference runs in the agent, timed by this process's clock
+ * around the call (kata_measure_ns times this loop): the agent's seccomp
+ * filters run on every system call it makes, and cost it tens of ns that
+ * the judge's own getppid (chk_getppid_op, noted for comparison) does not
+ * pay. The agent cannot read the figure; it could only slow its own loop,
+ * and a figure it slowed is one its timer must then match. The round trip
+ * of the call (a few us) is spread over an epoch of >= 1 ms. */
+static void chk_agent_getppid_loop(uint64_t iters)
 {
-	return ns_per_call(chk_op, iters);
+	struct kata_args a = { .arg = { (int64_t)iters } };
+	kata_call("getppid-loop", &a);
 }
 
-/* Their timer inlined here, with empty_op known at the call site. */
-__attribute__((flatten)) static double chk_time_empty_op(unsigned long iters)
+/* Pins this process to its CPU, then starts the agent there (it inherits
+ * the pin), so that its start-up does not land in a measurement. */
+static void chk_pin_and_start_agent(void)
 {
-	return ns_per_call(empty_op, iters);
+	kata_pin_to_current_cpu();
+	chk_agent_getppid_loop(0);
 }
 
 /* ---- one look: rounds of the learner's batches between harness figures -- */
@@ -97,29 +105,43 @@ __attribute__((flatten)) static double chk_time_empty_op(unsigned long iters)
 struct chk_look {
 	struct kata_rounds r;
 	const char *what; /* the operation, for the notes */
-	double (*learner)(unsigned long);
+	const char *call; /* the agent's call (agent.c) */
+	int op;           /* its arg[0]: 0 getppid_op, 1 spin_op */
 	unsigned long iters;
 	double batch[KATA_ROUNDS][CHK_BATCHES];
 };
 
-/* A batch near CHK_BATCH_NS for an operation of `ns`, varied by the seed. */
-static unsigned long chk_iters_for(double ns)
+/* The batch sizes come from the seed alone, in ranges that make ~1-3 ms
+ * batches on our VM: a count the judge derived from its own figure would
+ * tell the agent that figure (within the seed's variation), and a timer
+ * could return it without timing anything. */
+static unsigned long chk_iters_getppid(void)
 {
-	double iters = CHK_BATCH_NS / (ns > 0.1 ? ns : 0.1);
-	iters *= (double)kata_rand_range(80, 125) / 100.0;
-	return iters < 100 ? 100 : (unsigned long)iters;
+	return (unsigned long)kata_rand_range(4000, 12000); /* ~230 ns each in the agent */
 }
 
+static unsigned long chk_iters_spin(unsigned long spins)
+{
+	return (unsigned long)kata_rand_range(4000000, 12000000) / spins; /* ~0.25-0.3 ns a count */
+}
+
+static unsigned long chk_iters_empty(void)
+{
+	return (unsigned long)kata_rand_range(1000000, 3000000); /* ~1 ns each */
+}
+
+/* One round in the agent: a warm-up batch first in round 0 (caches, page
+ * faults, clock frequency), then CHK_BATCHES batches, their figures back
+ * as doubles in ret[0..2]. */
 static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
 {
 	struct chk_look *l = ctx;
-	if (round == 0) {
-		l->iters = chk_iters_for(rounds->harness[0]);
-		kata_sink((long)l->learner(l->iters)); /* warm-up: caches, page faults, clock frequency */
-	}
+	(void)rounds;
+	struct kata_args a = { .arg = { l->op, (int64_t)l->iters, round == 0, (int64_t)chk_spins } };
+	const struct kata_reply *rep = kata_call(l->call, &a);
 	double fastest = 0;
 	for (int i = 0; i < CHK_BATCHES; i++) {
-		l->batch[round][i] = l->learner(l->iters);
+		memcpy(&l->batch[round][i], &rep->ret[i], sizeof(double));
 		if (i == 0 || l->batch[round][i] < fastest)
 			fastest = l->batch[round][i];
 	}
@@ -154,14 +176,13 @@ static const char *chk_diagnosis(double yours, double want, unsigned long iters)
 
 /* ---- cases -------------------------------------------------------------- */
 
-static void chk_compare(const char *what, void (*op)(void))
+static void chk_compare(const char *what, kata_loop_fn reference, int agent_op, unsigned long iters)
 {
-	struct chk_look l = { .what = what, .learner = chk_time_op };
+	struct chk_look l = { .what = what, .call = "time-op", .op = agent_op, .iters = iters };
 	const double min = 1 - CHK_TOLERANCE, max = 1 + CHK_TOLERANCE;
 	int r = 0;
-	kata_pin_to_current_cpu();
-	chk_op = op;
-	int ok = kata_rounds_judge(chk_pointer_loop, chk_round, &l, &l.r, min, max, chk_note_look, &r);
+	chk_pin_and_start_agent();
+	int ok = kata_rounds_judge(reference, chk_round, &l, &l.r, min, max, chk_note_look, &r);
 	char label[160], detail[400];
 	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's measurement", what);
 	snprintf(detail, sizeof(detail),
@@ -173,14 +194,18 @@ static void chk_compare(const char *what, void (*op)(void))
 
 static void chk_case_getppid(void)
 {
-	chk_compare("getppid_op", chk_getppid_op);
+	chk_compare("getppid_op", chk_agent_getppid_loop, 0, chk_iters_getppid());
+	chk_op = chk_getppid_op;
+	kata_note("for comparison, a getppid in the judge's process, without the agent's seccomp filters: %.3f ns",
+		  kata_measure_ns(chk_pointer_loop));
 }
 
 static void chk_case_spin(void)
 {
 	chk_spins = kata_rand_range(150, 1500);
 	kata_note("spin_op counts to %lu", chk_spins);
-	chk_compare("spin_op", chk_spin_op);
+	chk_op = chk_spin_op;
+	chk_compare("spin_op", chk_pointer_loop, 1, chk_iters_spin(chk_spins));
 }
 
 static void chk_case_empty(void)
@@ -188,15 +213,15 @@ static void chk_case_empty(void)
 	kata_loop_fn call = kata_reference_loop("function-call");
 	if (!call)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
-	struct chk_look l = { .what = "empty_op", .learner = chk_time_empty_op };
+	struct chk_look l = { .what = "empty_op", .call = "time-empty-op", .iters = chk_iters_empty() };
 	int r = 0;
-	kata_pin_to_current_cpu();
+	chk_pin_and_start_agent();
 	kata_rounds_judge(call, chk_round, &l, &l.r, CHK_EMPTY_MIN, CHK_EMPTY_MAX, chk_note_look, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r), hi = kata_rounds_high(&l.r, r);
 	char detail[400];
 	snprintf(detail, sizeof(detail),
 		 "yours %.3f ns, harness (an empty function call) %.3f ns, allowed at least %.3f ns: a loop whose calls "
-		 "the compiler deleted measures ~0 (ns_per_call was inlined here, so GCC knew it was calling empty_op)",
+		 "the compiler deleted measures ~0 (ns_per_call was inlined into the agent's caller, so GCC knew it was calling empty_op)",
 		 y, lo, lo * CHK_EMPTY_MIN);
 	kata_expect_true("the calls to empty_op() were not deleted", y >= lo * CHK_EMPTY_MIN, detail);
 	snprintf(detail, sizeof(detail), "yours %.3f ns, harness (an empty function call) %.3f ns, allowed at most %.3f ns%s",
@@ -214,9 +239,9 @@ static void chk_case_empty(void)
 }
 
 const struct kata_case kata_cases[] = {
-	{ "getppid-op", chk_case_getppid },
-	{ "spin-op", chk_case_spin },
-	{ "empty-op", chk_case_empty },
+	{ "getppid-op", chk_case_getppid, KATA_UNTRACED },
+	{ "spin-op", chk_case_spin, KATA_UNTRACED },
+	{ "empty-op", chk_case_empty, KATA_UNTRACED },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

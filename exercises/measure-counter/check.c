@@ -1,10 +1,14 @@
 /*
- * Driver for measure-counter. The learner's read_counter() must be the
- * counter the harness reads (kata_read_counter: the TSC on x86-64,
- * cntvct_el0 on ARM64), read between two of the harness's own reads; it
- * must not go backwards; their counter_ghz() must agree with the harness's
- * calibration; and their ticks, divided by their GHz, must give the same
- * interval as CLOCK_MONOTONIC_RAW.
+ * Judge for measure-counter. The learner's read_counter() and
+ * counter_ghz() run in the agent (agent.c); the counter is the machine's,
+ * so the judge reads the same one. read_counter() must be the counter the
+ * harness reads (kata_read_counter: the TSC on x86-64, cntvct_el0 on
+ * ARM64), read between two of the harness's own reads (before and after
+ * the call into the agent); it must not go backwards; their counter_ghz()
+ * must agree with the harness's calibration; and their ticks, divided by
+ * their GHz, must give the same interval as CLOCK_MONOTONIC_RAW read here,
+ * around each call that reads their counter. Both processes are pinned to
+ * the same CPU, and the agent runs untraced.
  *
  * The harness calibrates with care a learner need not take: each (counter,
  * clock) pair is the tightest of 16 tries (counter, clock, counter), over
@@ -24,8 +28,7 @@
 #include <stdio.h>
 #include <time.h>
 
-unsigned long long read_counter(void);
-double counter_ghz(void);
+#include <string.h>
 
 enum {
 	CHK_READS = 1000,
@@ -73,6 +76,25 @@ static unsigned long long chk_harness_counter(void)
 	return kata_read_counter();
 }
 
+/* The learner's counter and this process's clock: the tightest of 16
+ * tries (clock, a call that reads their counter, clock). */
+static struct chk_pair chk_learner_pair(void)
+{
+	struct chk_pair best = { 0, 0, ~0ull };
+	struct kata_args a = { 0 };
+	for (int i = 0; i < 16; i++) {
+		long long t0 = chk_raw_ns();
+		unsigned long long c = (unsigned long long)kata_call("read", &a)->ret[0];
+		long long t1 = chk_raw_ns();
+		if (t1 >= t0 && (unsigned long long)(t1 - t0) < best.width) {
+			best.width = (unsigned long long)(t1 - t0);
+			best.ticks = c;
+			best.ns = t0 + (t1 - t0) / 2;
+		}
+	}
+	return best;
+}
+
 /* Ticks per ns, over 50 ms of busy waiting. */
 static double chk_calibrate(void)
 {
@@ -83,18 +105,34 @@ static double chk_calibrate(void)
 	return (double)(b.ticks - a.ticks) / (double)(b.ns - a.ns);
 }
 
-/* Some work between two reads, longer than the CPU's out-of-order window,
- * so that a read without a fence still cannot pass the one before it. */
-static void chk_spin(void)
-{
-	for (long i = 0; i < 2000; i++)
-		kata_sink(i);
-}
-
+/* read_counter() in a loop in the agent, timed from here (the round trip
+ * of the call, ~10 us, is spread over an epoch of >= 1 ms). */
 static void chk_read_loop(uint64_t iters)
 {
-	for (uint64_t i = 0; i < iters; i++)
-		kata_sink((long)read_counter());
+	struct kata_args a = { .arg = { (int64_t)iters } };
+	kata_call("read-loop", &a);
+}
+
+/* Pins this process to its CPU, then starts the agent there (it inherits
+ * the pin), so that its start-up does not land in a measurement. */
+static void chk_pin_and_start_agent(void)
+{
+	kata_pin_to_current_cpu();
+	chk_read_loop(0);
+}
+
+static unsigned long long chk_agent_read(void)
+{
+	struct kata_args a = { 0 };
+	return (unsigned long long)kata_call("read", &a)->ret[0];
+}
+
+static double chk_agent_ghz(void)
+{
+	struct kata_args a = { 0 };
+	double ghz;
+	memcpy(&ghz, &kata_call("ghz", &a)->ret[0], sizeof(ghz));
+	return ghz;
 }
 
 static int chk_near(double x, double target, double tolerance)
@@ -107,9 +145,11 @@ static int chk_near(double x, double target, double tolerance)
 static void chk_case_monotonic(void)
 {
 	static unsigned long long v[CHK_READS];
-	kata_pin_to_current_cpu();
-	for (int i = 0; i < CHK_READS; i++)
-		v[i] = read_counter();
+	chk_pin_and_start_agent();
+	struct kata_args a = { .arg = { CHK_READS }, .out_cap = sizeof(v) };
+	const struct kata_reply *rep = kata_call("reads", &a);
+	memset(v, 0, sizeof(v));
+	memcpy(v, rep->out, rep->out_len < sizeof(v) ? rep->out_len : sizeof(v));
 	unsigned long long min_step = ~0ull, max_step = 0;
 	int back = -1;
 	for (int i = 1; i < CHK_READS; i++) {
@@ -138,12 +178,10 @@ static void chk_case_monotonic(void)
 
 static void chk_case_same_counter(void)
 {
-	kata_pin_to_current_cpu();
+	chk_pin_and_start_agent();
 	for (int i = 0; i < 5; i++) {
 		unsigned long long before = kata_read_counter();
-		chk_spin();
-		unsigned long long yours = read_counter();
-		chk_spin();
+		unsigned long long yours = chk_agent_read();
 		unsigned long long after = kata_read_counter();
 		if (i == 0)
 			kata_note("the harness read %llu, then yours %llu, then the harness %llu", before, yours, after);
@@ -192,10 +230,10 @@ static void chk_case_ghz(void)
 {
 	double want = 0, yours = 0;
 	int ok = 0;
-	kata_pin_to_current_cpu();
+	chk_pin_and_start_agent();
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		want = chk_calibrate();
-		yours = counter_ghz();
+		yours = chk_agent_ghz();
 		ok = chk_near(yours, want, CHK_GHZ_TOLERANCE);
 		kata_note("%scounter_ghz(): yours %.6f, harness %.6f ticks per ns", look ? "measured again: " : "", yours, want);
 	}
@@ -212,7 +250,7 @@ static void chk_case_ghz(void)
 	kata_loop_fn clock = kata_reference_loop("vdso-clock");
 	double read_ns = kata_measure_ns(chk_read_loop);
 	if (clock)
-		kata_note("one read_counter() costs %.1f ns (%.0f ticks); one clock_gettime() %.1f ns", read_ns,
+		kata_note("one read_counter() costs %.1f ns (%.0f ticks); one clock_gettime() %.1f ns (in the judge)", read_ns,
 			  read_ns * want, kata_measure_ns(clock));
 }
 
@@ -221,14 +259,14 @@ static void chk_case_ticks_to_ns(void)
 	double ghz = 0, yours = 0, clock_ns = 0;
 	long long sleep_ns = 0;
 	int ok = 0;
-	kata_pin_to_current_cpu();
+	chk_pin_and_start_agent();
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
-		ghz = counter_ghz();
+		ghz = chk_agent_ghz();
 		sleep_ns = (long long)kata_rand_range(3000, 8000) * 1000;
 		struct timespec nap = { 0, sleep_ns };
-		struct chk_pair a = chk_pair_of(read_counter);
+		struct chk_pair a = chk_learner_pair();
 		nanosleep(&nap, NULL);
-		struct chk_pair b = chk_pair_of(read_counter);
+		struct chk_pair b = chk_learner_pair();
 		yours = ghz > 0 ? (double)(long long)(b.ticks - a.ticks) / ghz : 0;
 		clock_ns = (double)(b.ns - a.ns);
 		ok = chk_near(yours, clock_ns, CHK_NS_TOLERANCE);
@@ -245,10 +283,10 @@ static void chk_case_ticks_to_ns(void)
 }
 
 const struct kata_case kata_cases[] = {
-	{ "monotonic", chk_case_monotonic },
-	{ "same-counter", chk_case_same_counter },
-	{ "ghz", chk_case_ghz },
-	{ "ticks-to-ns", chk_case_ticks_to_ns },
+	{ "monotonic", chk_case_monotonic, KATA_UNTRACED },
+	{ "same-counter", chk_case_same_counter, KATA_UNTRACED },
+	{ "ghz", chk_case_ghz, KATA_UNTRACED },
+	{ "ticks-to-ns", chk_case_ticks_to_ns, KATA_UNTRACED },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

@@ -1,9 +1,14 @@
 /*
- * Driver for measure-ratio. The learner's call_ns() and syscall_ns() each
- * time their own batch; the harness measures the same two operations with
- * its references (function-call: an empty noipa function called in a
- * loop; raw-syscall: an inline-asm getppid in a loop), before and after
- * the learner's figures, in the same process.
+ * Judge for measure-ratio. The learner's call_ns() and syscall_ns() run in
+ * the agent (agent.c), each timing its own batch; the judge measures the
+ * same two operations before and after the learner's figures: the function
+ * call with its reference (function-call: an empty noipa function called
+ * in a loop, in this process), the system call with a loop of raw getppid
+ * in the agent, timed by this process's clock around the call (the agent's
+ * seccomp filters run on every system call it makes, which costs it tens
+ * of ns that a getppid in the judge does not pay; the judge's raw-syscall
+ * reference is noted for comparison). Both processes are pinned to the
+ * same CPU, and the agent runs untraced.
  *
  * The harness measures 4 times, and the learner's function is called
  * between its measurements; each call is judged against the harness's
@@ -20,7 +25,8 @@
  * non-volatile asm hoisted out of the loop measures ~0, libc's wrapper is
  * forbidden); and the ratio above 10 (on our VM it is 85-105). Each of the
  * learner's functions must also take at least 1 ms to return, as the task
- * asks for a batch of at least 1 ms (timed by the driver around the call).
+ * asks for a batch of at least 1 ms (timed by the judge around the call,
+ * less the round trip of an empty call).
  */
 #define _GNU_SOURCE
 #include "kata.h"
@@ -29,8 +35,7 @@
 #include <stdio.h>
 #include <time.h>
 
-double call_ns(void);
-double syscall_ns(void);
+#include <string.h>
 
 enum {
 	CHK_TRIES = 3,  /* calls of each, for the ratio; the fastest counts */
@@ -52,18 +57,61 @@ static double chk_now_ns(void)
  * learner's function, timed from outside too, for the batch-length check. */
 struct chk_look {
 	struct kata_rounds r;
-	const char *fn; /* the learner's function, for the notes */
-	double (*learner)(void);
+	const char *fn;   /* the learner's function, for the notes */
+	const char *call; /* the agent's call that runs it (agent.c) */
 	double shortest; /* ns: the quickest return from the learner's function */
 };
+
+/* The round trip of an empty call, the least of a few: off the time the
+ * learner's function takes, as the judge sees it. */
+static double chk_round_trip_ns;
+
+/* The reference for the system call: raw getppid in the agent, timed by
+ * this process's clock around the call (kata_measure_ns times this loop;
+ * the round trip, ~10 us, is spread over an epoch of >= 1 ms). The agent
+ * cannot read the figure; it could only slow its own loop, and a figure
+ * it slowed is one its timer must then match. */
+static void chk_agent_getppid_loop(uint64_t iters)
+{
+	struct kata_args a = { .arg = { (int64_t)iters } };
+	kata_call("getppid-loop", &a);
+}
+
+/* Pins this process to its CPU, then starts the agent there (it inherits
+ * the pin) and times its empty round trip, so that its start-up does not
+ * land in a measurement. */
+static void chk_pin_and_start_agent(void)
+{
+	kata_pin_to_current_cpu();
+	chk_agent_getppid_loop(0);
+	for (int i = 0; i < 9; i++) {
+		double t0 = chk_now_ns();
+		chk_agent_getppid_loop(0);
+		double t = chk_now_ns() - t0;
+		if (i == 0 || t < chk_round_trip_ns)
+			chk_round_trip_ns = t;
+	}
+}
+
+/* One call of the learner's function in the agent: its figure, and how
+ * long it took, seen from here. */
+static double chk_learner(const char *call, double *spent)
+{
+	struct kata_args a = { 0 };
+	double t0 = chk_now_ns();
+	const struct kata_reply *rep = kata_call(call, &a);
+	*spent = chk_now_ns() - t0 - chk_round_trip_ns;
+	double figure;
+	memcpy(&figure, &rep->ret[0], sizeof(figure));
+	return figure;
+}
 
 static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
 {
 	struct chk_look *l = ctx;
 	(void)rounds;
-	double t0 = chk_now_ns();
-	double figure = l->learner();
-	double spent = chk_now_ns() - t0;
+	double spent;
+	double figure = chk_learner(l->call, &spent);
 	if (round == 0 || spent < l->shortest)
 		l->shortest = spent;
 	return figure;
@@ -91,11 +139,12 @@ static void chk_expect_batch(const char *fn, const struct chk_look *l)
 }
 
 /* The fastest of 3 calls of each, for the ratio. */
-static double chk_fastest(double (*learner)(void))
+static double chk_fastest(const char *call)
 {
-	double best = learner();
+	double spent;
+	double best = chk_learner(call, &spent);
 	for (int i = 1; i < CHK_TRIES; i++) {
-		double x = learner();
+		double x = chk_learner(call, &spent);
 		best = x < best ? x : best;
 	}
 	return best;
@@ -106,9 +155,9 @@ static void chk_case_call(void)
 	kata_loop_fn ref = kata_reference_loop("function-call");
 	if (!ref)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
-	struct chk_look l = { .fn = "call_ns()", .learner = call_ns };
+	struct chk_look l = { .fn = "call_ns()", .call = "call-ns" };
 	int r = 0;
-	kata_pin_to_current_cpu();
+	chk_pin_and_start_agent();
 	int ok = kata_rounds_judge(ref, chk_round, &l, &l.r, CHK_CALL_MIN, CHK_CALL_MAX, chk_note, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * CHK_CALL_MIN, hi = kata_rounds_high(&l.r, r) * CHK_CALL_MAX;
 	const char *why = "";
@@ -127,14 +176,16 @@ static void chk_case_call(void)
 
 static void chk_case_syscall(void)
 {
-	kata_loop_fn ref = kata_reference_loop("raw-syscall");
-	if (!ref)
+	kata_loop_fn judges = kata_reference_loop("raw-syscall");
+	if (!judges)
 		return kata_expect_true("the harness has a raw-syscall reference", 0, "a bug in the course, not in your code");
-	struct chk_look l = { .fn = "syscall_ns()", .learner = syscall_ns };
+	struct chk_look l = { .fn = "syscall_ns()", .call = "syscall-ns" };
 	const double min = 1 - CHK_SYSCALL_TOLERANCE, max = 1 + CHK_SYSCALL_TOLERANCE;
 	int r = 0;
-	kata_pin_to_current_cpu();
-	int ok = kata_rounds_judge(ref, chk_round, &l, &l.r, min, max, chk_note, &r);
+	chk_pin_and_start_agent();
+	int ok = kata_rounds_judge(chk_agent_getppid_loop, chk_round, &l, &l.r, min, max, chk_note, &r);
+	kata_note("for comparison, a raw getppid in the judge's process, without the agent's seccomp filters: %.1f ns",
+		  kata_measure_ns(judges));
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * min, hi = kata_rounds_high(&l.r, r) * max;
 	const char *why = "";
 	if (y == 0)
@@ -153,12 +204,12 @@ static void chk_case_syscall(void)
 
 static void chk_case_ratio(void)
 {
-	kata_loop_fn call = kata_reference_loop("function-call"), sys = kata_reference_loop("raw-syscall");
-	if (!call || !sys)
+	kata_loop_fn call = kata_reference_loop("function-call");
+	if (!call)
 		return kata_expect_true("the harness has its references", 0, "a bug in the course, not in your code");
-	kata_pin_to_current_cpu();
-	double c = chk_fastest(call_ns), s = chk_fastest(syscall_ns);
-	double hc = kata_measure_ns(call), hs = kata_measure_ns(sys);
+	chk_pin_and_start_agent();
+	double c = chk_fastest("call-ns"), s = chk_fastest("syscall-ns");
+	double hc = kata_measure_ns(call), hs = kata_measure_ns(chk_agent_getppid_loop);
 	char detail[320];
 	if (c <= 0 || s <= 0) {
 		snprintf(detail, sizeof(detail), "call_ns() gave %.3f ns and syscall_ns() %.3f ns: no ratio without both", c, s);
@@ -174,9 +225,9 @@ static void chk_case_ratio(void)
 }
 
 const struct kata_case kata_cases[] = {
-	{ "call", chk_case_call },
-	{ "syscall", chk_case_syscall },
-	{ "ratio", chk_case_ratio },
+	{ "call", chk_case_call, KATA_UNTRACED },
+	{ "syscall", chk_case_syscall, KATA_UNTRACED },
+	{ "ratio", chk_case_ratio, KATA_UNTRACED },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

@@ -1,19 +1,11 @@
 /*
- * Driver for x86-clobbers. Built in "include" mode: the learner's file is
- * #included here (KATA_LEARNER is its path), so their static inline
- * raw_syscall3() is inlined into the code below and GCC allocates registers
- * and schedules memory accesses around their asm statement using exactly
- * the clobber list they wrote. Each case sets up a situation in which a
- * missing clobber changes the code GCC generates in an observable way:
- *
- *   rcx-survives, r11-survives: a value the compiler must hand over in
- *     rcx (or r11) on both sides of the call. If the asm does not declare
- *     that register clobbered, GCC leaves the value there across `syscall`,
- *     and the kernel overwrites it (rcx = return address, r11 = rflags).
- *   kernel-writes-memory: read(2) into a local the compiler initialised;
- *     without "memory" GCC reuses the value it stored before the asm.
- *   kernel-reads-memory: write(2) from a local filled just before; without
- *     "memory" GCC sees stores nobody reads and deletes them.
+ * Driver for x86-clobbers. The learner's static inline raw_syscall3() runs
+ * in the agent, inlined into probes (exercises/x86-clobbers/agent.c) built
+ * so that each missing clobber changes the code GCC generates in a way the
+ * judge can see: a value kept in rcx or r11 that does not survive, a local
+ * read before the kernel wrote it, stores deleted before the kernel read
+ * them. Oracles: libc and the kernel on the judge's side, the pipe it
+ * holds, and the syscalls it traced.
  */
 #define _GNU_SOURCE
 #include "kata.h"
@@ -24,13 +16,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef KATA_LEARNER
-#error "build with -DKATA_LEARNER='\"path/to/exercise.c\"' (the runner does)"
-#endif
-#include KATA_LEARNER
-
-/* Expected values live here, out of the registers under test. */
-static volatile long expected_value;
+static const struct kata_reply *call_syscall3(long n, long a, long b, long c, int ptr_mask, const void *in,
+					     size_t in_len, int fd)
+{
+	struct kata_args x = { .arg = { n, a, b, c, ptr_mask, kata_magic() }, .in = in, .in_len = in_len };
+	if (fd >= 0) {
+		x.fd[0] = fd;
+		x.nfd = 1;
+	}
+	return kata_call("syscall3", &x);
+}
 
 static void results(void)
 {
@@ -38,56 +33,31 @@ static void results(void)
 	size_t len = kata_rand_range(1, sizeof(sent));
 	int fds[2];
 	kata_rand_bytes(sent, len);
-	kata_expect_i64("raw_syscall3(SYS_getppid, 0, 0, 0) vs libc getppid()", getppid(),
-			raw_syscall3(SYS_getppid, 0, 0, 0));
+	/* The agent's parent is the judge. */
+	const struct kata_reply *r = call_syscall3(SYS_getppid, 0, 0, 0, 0, NULL, 0, -1);
+	kata_expect_i64("raw_syscall3(SYS_getppid, 0, 0, 0): the agent's parent, this judge", getpid(), r->ret[0]);
+	kata_expect_syscall("raw_syscall3(SYS_getppid, 0, 0, 0)", r, SYS_getppid, 0, NULL, getpid());
 	if (pipe2(fds, O_NONBLOCK) != 0)
-		return kata_expect_true("pipe() for the test", 0, "the harness could not make a pipe");
+		kata_setup_failed("pipe()");
 	kata_note("write(pipe, %zu random bytes)", len);
-	kata_expect_i64("return value (bytes written)", (long long)len,
-			raw_syscall3(SYS_write, fds[1], (long)sent, (long)len));
+	r = call_syscall3(SYS_write, KATA_AGENT_FD_BASE, 0, (long)len, 1 << 2, sent, len, fds[1]);
+	kata_expect_i64("return value (bytes written)", (long long)len, r->ret[0]);
+	int64_t wargs[3] = { KATA_AGENT_FD_BASE, KATA_ANY, (int64_t)len };
+	kata_expect_syscall("raw_syscall3(SYS_write, pipe, buf, len)", r, SYS_write, 3, wargs, (long)len);
 	ssize_t n = read(fds[0], got, sizeof(got));
 	kata_expect_bytes("bytes read back from the pipe", sent, len, got, n < 0 ? 0 : (size_t)n);
 	close(fds[0]);
 	close(fds[1]);
-	int bad = (int)kata_rand_range(900, 1000);
-	kata_expect_i64("write to a closed descriptor", -EBADF, raw_syscall3(SYS_write, bad, (long)"x", 1));
+	int bad = (int)kata_rand_range(800, 899);
+	r = call_syscall3(SYS_write, bad, 0, 1, 1 << 2, "x", 1, -1);
+	kata_expect_i64("write to a closed descriptor", -EBADF, r->ret[0]);
+	int64_t bargs[3] = { bad, KATA_ANY, 1 };
+	kata_expect_syscall("raw_syscall3(SYS_write, closed fd, \"x\", 1)", r, SYS_write, 3, bargs, -EBADF);
 }
 
-/* `keep` is produced in rcx by the first empty asm and consumed in rcx by
- * the second: the cheapest code keeps it in rcx in between, which GCC does
- * unless the asm between them says it destroys rcx. */
-static __attribute__((noinline)) long rcx_across(long magic, long n)
-{
-	long keep = magic;
-	__asm__ volatile("" : "+c"(keep));
-	long ret = raw_syscall3(n, 0, 0, 0);
-	__asm__ volatile("" : "+c"(keep));
-	kata_sink(ret);
-	return keep;
-}
-
-/* The same for r11, which has no constraint letter: a local register
- * variable pins it only where it is an asm operand, so the value is copied
- * in and out of an ordinary variable GCC is free to place. */
-static __attribute__((noinline)) long r11_across(long magic, long n)
-{
-	long keep;
-	{
-		register long in_r11 __asm__("r11") = magic;
-		__asm__ volatile("" : "+r"(in_r11));
-		keep = in_r11;
-	}
-	long ret = raw_syscall3(n, 0, 0, 0);
-	{
-		register long in_r11 __asm__("r11") = keep;
-		__asm__ volatile("" : "+r"(in_r11));
-		keep = in_r11;
-	}
-	kata_sink(ret);
-	return keep;
-}
-
-static void register_case(const char *reg, long (*across)(long, long))
+/* Values kept in rcx (the magic) and r11 (its complement) across
+ * raw_syscall3(n, 0, 0, 0), for three syscalls with no arguments. */
+static void register_case(const char *reg, int which)
 {
 	static const struct {
 		long nr;
@@ -95,87 +65,79 @@ static void register_case(const char *reg, long (*across)(long, long))
 	} calls[] = { { SYS_getppid, "getppid" }, { SYS_getpid, "getpid" }, { SYS_getuid, "getuid" } };
 	char what[96];
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		expected_value = (long)kata_rand();
-		long got = across(expected_value, calls[i].nr);
-		snprintf(what, sizeof(what), "a value GCC kept in %s across raw_syscall3(SYS_%s)", reg,
-			 calls[i].name);
-		kata_expect_i64(what, expected_value, got);
+		int64_t magic = kata_magic();
+		struct kata_args a = { .arg = { calls[i].nr, [5] = magic } };
+		const struct kata_reply *r = kata_call("across", &a);
+		snprintf(what, sizeof(what), "a value GCC kept in %s across raw_syscall3(SYS_%s)", reg, calls[i].name);
+		if (which == 1)
+			kata_expect_i64(what, magic, r->ret[1]);
+		else
+			kata_expect_i64(what, ~magic, r->ret[2]);
+		snprintf(what, sizeof(what), "raw_syscall3(SYS_%s, 0, 0, 0)", calls[i].name);
+		kata_expect_syscall(what, r, calls[i].nr, 0, NULL, r->traced && r->nsc ? r->sc[0].ret : r->ret[0]);
 	}
 }
 
 static void rcx_survives(void)
 {
 	kata_note("rcx: `syscall` stores the return address there");
-	register_case("rcx", rcx_across);
+	register_case("rcx", 1);
 }
 
 static void r11_survives(void)
 {
 	kata_note("r11: `syscall` stores rflags there");
-	register_case("r11", r11_across);
-}
-
-/* read(2) into `word`, which holds `before`: without "memory" in the clobbers
- * GCC may answer `word` from what it stored and never look again. */
-static __attribute__((noinline)) unsigned long read_into_local(int fd, unsigned long before)
-{
-	unsigned long word = before;
-	raw_syscall3(SYS_read, fd, (long)&word, sizeof(word)); /* no kata_sink(): it is a barrier */
-	return word;
+	register_case("r11", 2);
 }
 
 static void kernel_writes_memory(void)
 {
 	int fds[2];
 	if (pipe2(fds, O_NONBLOCK) != 0)
-		return kata_expect_true("pipe() for the test", 0, "the harness could not make a pipe");
+		kata_setup_failed("pipe()");
 	for (int i = 0; i < 3; i++) {
 		unsigned long sent = kata_rand(), before = ~sent;
 		if (write(fds[1], &sent, sizeof(sent)) != sizeof(sent))
-			return kata_expect_true("write() for the test", 0, "the harness could not fill its pipe");
-		expected_value = (long)sent;
-		kata_expect_i64("a local unsigned long after raw_syscall3(SYS_read, pipe, &it, 8)",
-				expected_value, (long)read_into_local(fds[0], before));
+			kata_setup_failed("write() to the judge's pipe");
+		struct kata_args a = { .arg = { 0, (int64_t)before, [5] = kata_magic() }, .fd = { fds[0] }, .nfd = 1 };
+		const struct kata_reply *r = kata_call("read-into-local", &a);
+		kata_expect_i64("a local unsigned long after raw_syscall3(SYS_read, pipe, &it, 8)", (long)sent,
+				r->ret[3]);
+		int64_t args[3] = { KATA_AGENT_FD_BASE, KATA_ANY, 8 };
+		kata_expect_syscall("raw_syscall3(SYS_read, pipe, &it, 8)", r, SYS_read, 3, args, 8);
 	}
 	close(fds[0]);
 	close(fds[1]);
-}
-
-/* write(2) from a buffer filled just before and dead right after: without
- * "memory" GCC may delete the stores (nothing it knows of reads them). */
-static __attribute__((noinline)) long write_from_local(int fd, unsigned long seed)
-{
-	unsigned long buf[4];
-	for (int i = 0; i < 4; i++)
-		buf[i] = seed * (unsigned long)(2 * i + 3);
-	return raw_syscall3(SYS_write, fd, (long)buf, sizeof(buf));
 }
 
 static void kernel_reads_memory(void)
 {
 	int fds[2];
 	if (pipe2(fds, O_NONBLOCK) != 0)
-		return kata_expect_true("pipe() for the test", 0, "the harness could not make a pipe");
+		kata_setup_failed("pipe()");
 	for (int i = 0; i < 3; i++) {
 		unsigned long seed = kata_rand() | 1, want[4], got[4] = { 0 };
 		for (int j = 0; j < 4; j++)
 			want[j] = seed * (unsigned long)(2 * j + 3);
-		kata_expect_i64("raw_syscall3(SYS_write, pipe, buf, 32) return value", 32,
-				write_from_local(fds[1], seed));
+		struct kata_args a = { .arg = { 0, (int64_t)seed, [5] = kata_magic() }, .fd = { fds[1] }, .nfd = 1 };
+		const struct kata_reply *r = kata_call("write-from-local", &a);
+		kata_expect_i64("raw_syscall3(SYS_write, pipe, buf, 32) return value", 32, r->ret[0]);
+		int64_t args[3] = { KATA_AGENT_FD_BASE, KATA_ANY, 32 };
+		kata_expect_syscall("raw_syscall3(SYS_write, pipe, buf, 32)", r, SYS_write, 3, args, 32);
 		ssize_t n = read(fds[0], got, sizeof(got));
-		kata_expect_bytes("what the pipe received from a local buffer filled just before the call",
-				  want, sizeof(want), got, n < 0 ? 0 : (size_t)n);
+		kata_expect_bytes("what the pipe received from a local buffer filled just before the call", want,
+				  sizeof(want), got, n < 0 ? 0 : (size_t)n);
 	}
 	close(fds[0]);
 	close(fds[1]);
 }
 
 const struct kata_case kata_cases[] = {
-	{ "results", results },
-	{ "rcx-survives", rcx_survives },
-	{ "r11-survives", r11_survives },
-	{ "kernel-writes-memory", kernel_writes_memory },
-	{ "kernel-reads-memory", kernel_reads_memory },
+	{ "results", results, 0 },
+	{ "rcx-survives", rcx_survives, 0 },
+	{ "r11-survives", r11_survives, 0 },
+	{ "kernel-writes-memory", kernel_writes_memory, 0 },
+	{ "kernel-reads-memory", kernel_reads_memory, 0 },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

@@ -1,80 +1,89 @@
 /*
- * Driver for x86-exit. Built with -nostdlib: no libc, no results channel.
- * The runner starts `prog <n>` with n in 1..250 and expects exit status n.
- *
- * Two ways to fail, both visible in the exit status:
- *   - raw_exit() returns: we return to _start, which executes ud2 (SIGILL).
- *   - raw_exit() ends only the calling thread (exit, 60, instead of
- *     exit_group, 231): a second thread started here is still alive, so the
- *     process lives on; after a second that thread says so on stderr and
- *     ends the process with WATCHDOG_STATUS, which is never a valid n.
+ * Driver for x86-exit: the agent is a -nostdlib program (agent.c's
+ * kata_nolibc_main, which starts a second thread and calls raw_exit(n) with
+ * n from its command line). The judge starts it a few times with a random n
+ * in 1..250 and checks the exit status, and, traced, the syscall that ended
+ * it: exit_group (231) with n in rdi, from the learner's own code.
  */
-#include "kata-nolibc.h"
+#define _GNU_SOURCE
+#include "kata.h"
 
-/* The learner's. Deliberately not declared noreturn here: if it does return,
- * control must come back to us (and then to _start's ud2) rather than fall
- * into whatever code the compiler placed after the call. */
-void raw_exit(int code);
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
 
 #define WATCHDOG_STATUS 251
 
-/* The driver's own system calls (not the learner's). */
-static long sys3(long n, long a, long b, long c)
+static void one_run(void)
 {
-	long ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(n), "D"(a), "S"(b), "d"(c)
-			 : "rcx", "r11", "memory");
-	return ret;
+	int n = (int)kata_rand_range(1, 250);
+	char arg[16], what[96], detail[300];
+	snprintf(arg, sizeof(arg), "%d", n);
+	kata_note("prog %d: the process must end with exit status %d", n, n);
+	const struct kata_exit *e = kata_run_agent(arg, 3.0);
+	if (!e->exited) {
+		if (e->signal == SIGILL)
+			snprintf(detail, sizeof(detail),
+				 "killed by SIGILL: raw_exit(%d) returned, and _start ran into ud2 (nothing after it may run)", n);
+		else if (e->signal)
+			snprintf(detail, sizeof(detail), "killed by signal %d (%s)", e->signal, strsignal(e->signal));
+		else
+			snprintf(detail, sizeof(detail), "it did not end within 3 s");
+		snprintf(what, sizeof(what), "prog %d exited (rather than being killed)", n);
+		kata_expect_true(what, 0, detail);
+		return;
+	}
+	/* The syscalls that end threads: what the learner's code made. */
+	int group = -1, thread = -1, poisoned = -1;
+	for (int i = 0; i < e->nsc; i++) {
+		const struct kata_syscall *s = &e->sc[i];
+		if (s->origin != KATA_FROM_LEARNER || s->compat)
+			continue;
+		if (s->nr == SYS_exit_group && (int)s->arg[0] == n && group < 0)
+			group = i;
+		if (s->nr == SYS_exit_group && (s->arg[0] & 0xffffffffu) == 0x5ca1ab1eu && poisoned < 0)
+			poisoned = i;
+		if (s->nr == SYS_exit && thread < 0)
+			thread = i;
+	}
+	snprintf(what, sizeof(what), "exit status of prog %d", n);
+	kata_expect_i64(what, n, e->code);
+	if (e->code == WATCHDOG_STATUS) {
+		snprintf(detail, sizeof(detail),
+			 "%d: the process was still running 1 s after raw_exit(): another thread was alive%s",
+			 WATCHDOG_STATUS,
+			 !e->traced || thread >= 0 ? ". exit (60) ends only the calling thread; exit_group (231) ends the process"
+						   : "");
+		kata_expect_true("raw_exit() ended the whole process", 0, detail);
+		return;
+	}
+	if (!e->traced)
+		return;
+	snprintf(what, sizeof(what), "raw_exit(%d): one exit_group syscall with %d in rdi, made by your own code", n, n);
+	if (group >= 0)
+		return kata_expect_true(what, 1, NULL);
+	if (thread >= 0)
+		snprintf(detail, sizeof(detail), "it made exit (60), which ends only the calling thread; exit_group (231) ends the process");
+	else if (poisoned >= 0)
+		snprintf(detail, sizeof(detail),
+			 "exit_group reached the kernel with rdi = 0x%llx, the value the harness left in the register: "
+			 "your asm never put the status there (is it an input operand, \"D\"?)",
+			 (unsigned long long)e->sc[poisoned].arg[0]);
+	else
+		snprintf(detail, sizeof(detail), "the process ended without an exit_group(%d) syscall from your code", n);
+	kata_expect_true(what, 0, detail);
 }
 
-static const char watchdog_msg[] =
-	"x86-exit: the process was still running 1 s after raw_exit(): another thread was alive.\n"
-	"x86-exit: exit (60) ends only the calling thread; exit_group (231) ends the process.\n";
-
-/* Runs in the second thread, on its own stack; never returns. */
-static void __attribute__((noreturn, used)) watchdog(void)
+static void exit_status(void)
 {
-	struct {
-		long tv_sec, tv_nsec;
-	} delay = { 1, 0 };
-	sys3(35 /* nanosleep */, (long)&delay, 0, 0);
-	sys3(1 /* write */, 2, (long)watchdog_msg, sizeof(watchdog_msg) - 1);
-	sys3(231 /* exit_group */, WATCHDOG_STATUS, 0, 0);
-	for (;;)
-		;
+	for (int i = 0; i < 3; i++)
+		one_run();
 }
 
-static char watchdog_stack[16384] __attribute__((aligned(16)));
-
-/* clone(2) a thread (same memory, same thread group) that runs watchdog(). */
-static void start_watchdog(void)
-{
-	const long flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
-	/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM */
-	register long ctid __asm__("r10") = 0;
-	register long tls __asm__("r8") = 0;
-	long ret;
-	/* The child starts with the parent's registers except rax = 0 and
-	 * rsp = the new stack: it calls watchdog() there and never comes back. */
-	__asm__ volatile("syscall\n\t"
-			 "test %%rax, %%rax\n\t"
-			 "jnz 1f\n\t"
-			 "call *%[fn]\n\t"
-			 "ud2\n"
-			 "1:"
-			 : "=a"(ret)
-			 : "a"(56L /* clone */), "D"(flags), "S"(watchdog_stack + sizeof(watchdog_stack)),
-			   "d"(0L), "r"(ctid), "r"(tls), [fn] "r"(watchdog)
-			 : "rcx", "r11", "memory");
-	(void)ret; /* if clone failed, we simply check without the second thread */
-}
-
-void kata_nolibc_main(long argc, char **argv)
-{
-	long code = argc > 1 ? kata_parse_long(argv[1]) : 0;
-	start_watchdog();
-	raw_exit((int)code);
-	/* Reached only if raw_exit() returned: back to _start, which traps. */
-}
+const struct kata_case kata_cases[] = {
+	{ "exit-status", exit_status, 0 },
+	{ 0 },
+};
+const struct kata_bench kata_benches[] = { { 0 } };
+const struct kata_count kata_counts[] = { { 0 } };

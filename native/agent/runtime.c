@@ -4,9 +4,10 @@
  * the judge (native/judge/agent-process.c) already confined.
  *
  * Before any learner code runs it adds the last layer of the lock-down: from
- * here on no memory may become executable (PR_SET_MDWE, and a seccomp filter
- * on mmap/mprotect/pkey_mprotect with PROT_EXEC, execve and shmat), so the
- * code the runner checked is the only code that runs. Then it says it is
+ * here on no memory may become executable (PR_SET_MDWE always; in traced
+ * runs, beside the judge's filter, a seccomp filter on mmap/mprotect/
+ * pkey_mprotect with PROT_EXEC, execve and shmat), so the code the runner
+ * checked is the only code that makes the syscalls the judge traces. Then it says it is
  * ready and serves the judge's requests, one at a time, until the judge
  * closes the channel.
  *
@@ -89,6 +90,9 @@ static void lock_down(void)
 		return;
 #endif
 	kata_raw_syscall5(SYS_prctl, PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0);
+	/* The filter goes with the judge's (traced runs); a timed run has neither. */
+	if (kata_raw_syscall5(SYS_prctl, PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		return;
 	struct sock_fprog prog = { .len = sizeof(no_new_code) / sizeof(*no_new_code),
 				   .filter = (struct sock_filter *)no_new_code };
 	kata_raw_syscall5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

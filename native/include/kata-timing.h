@@ -51,13 +51,18 @@ void kata_measure_pair(kata_loop_fn a, kata_loop_fn b, int epochs, struct kata_s
  * So the agent can only make its own figure worse.
  */
 struct kata_remote {
-	/* One epoch in the agent: `iters` calls; its CPU time and, where the
-	 * kernel counts them, its syscalls (-1 otherwise). */
-	void (*run)(uint64_t iters, double *cpu_ns, long *syscalls);
+	/* One epoch in the agent: `iters` calls; its CPU time and, in an audit
+	 * call where the kernel counts them, its syscalls (-1 otherwise). */
+	void (*run)(uint64_t iters, int audit, double *cpu_ns, long *syscalls);
 	double round_trip_ns;     /* an empty request and reply: off every epoch's wall time */
 	long round_trip_syscalls; /* the runtime's own per request (-1: not counted) */
-	long syscalls;            /* out: the learner's, over the kept epochs (-1: not counted) */
-	uint64_t iters;           /* out: calls over the kept epochs */
+	/* Audit calls: the same request as an epoch, at places the seed picks
+	 * among the epochs, with the agent's syscalls counted by the kernel and
+	 * its time left out of the figures (counting slows each syscall). */
+	int audits;
+	uint64_t (*pick)(uint64_t lo, uint64_t hi); /* where they go */
+	long syscalls;            /* out: the learner's, over the audits (-1: not counted) */
+	uint64_t iters;           /* out: calls over the audits */
 };
 
 /* As kata_measure_pair, with `a` in the agent and `b` (may be NULL) here. */

@@ -252,7 +252,8 @@ int confine_prepare(struct confine_plan *p, char *err, size_t errlen)
 		snprintf(err, errlen, "open %s: %s", p->exe, strerror(errno));
 		return -1;
 	}
-	if (build_landlock(p, err, errlen) != 0 || build_seccomp(p, err, errlen) != 0) {
+	p->seccomp = NULL;
+	if (build_landlock(p, err, errlen) != 0 || (!p->no_seccomp && build_seccomp(p, err, errlen) != 0)) {
 		close(p->exe_fd);
 		return -1;
 	}

@@ -19,6 +19,7 @@ struct confine_plan {
 	int emulated;
 	double timeout_s;    /* RLIMIT_CPU follows it */
 	pid_t judge;
+	int no_seccomp;      /* a timed run: no filter (see agent-process.c) */
 	/* filled by confine_prepare() */
 	int exe_fd;
 	int ruleset_fd;      /* Landlock, or -1 where the kernel has none */

@@ -50,12 +50,12 @@ struct count_result {
 void agent_count(const char *name, uint64_t iters, struct count_result *out);
 
 /* One timed round trip of `name` with arg[0] = iters; the agent's CPU time
- * and, where the kernel allows, its syscalls (else -1). */
+ * and, for an audit call where the kernel allows it, its syscalls (else -1). */
 struct timed_result {
 	double wall_ns, cpu_ns;
 	long syscalls;
 };
-void agent_timed_call(const char *name, uint64_t iters, struct timed_result *out);
+void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_result *out);
 /* Whether syscalls can be counted during timed calls (a perf tracepoint). */
 int agent_can_count_timed(void);
 

@@ -5,13 +5,15 @@
  * every program sandbox.ts runs, under either sandbox (the native addon or
  * Node's spawn).
  *
- *   supervise --report FILE --timeout-ms N [--output-limit BYTES] [--no-guard]
+ *   supervise --report-fd N --timeout-ms N [--output-limit BYTES]
  *             [--rlimit cpu|as|fsize|nofile|nproc=VALUE]... -- PROG ARGS...
  *
- * --output-limit: when stdout or stderr is a regular file (the native addon's
- * way), the program is stopped once either grows past BYTES. --no-guard: no
- * seccomp filter (for the runner's own programs: probes, the boundary bench).
- * --rlimit: set on the program before exec, never above the current hard
+ * --report-fd: the report is the last line written there, once every process
+ * of the run is dead, as {"t":"supervisor",...}: the runner's results channel
+ * (fd 3), which the judge writes its records to and closes in the agent, so
+ * no learner code ever holds it. --output-limit: when stdout or stderr is a
+ * regular file (the native addon's way), the program is stopped once either
+ * grows past BYTES. --rlimit: set on the program before exec, never above the current hard
  * limit (the Node sandbox's way to the limits the addon sets itself).
  *
  * Why a process of its own: a process group is not a container. A program
@@ -27,13 +29,10 @@
  * signal), the supervisor kills that tree, pid by pid, round after round,
  * until it has no children, then writes a one-line JSON report and exits 0.
  *
- * What protects the supervisor from the program it runs (same uid): it is not
- * dumpable (no ptrace, no /proc/<pid>/mem from a non-root program), and a
- * seccomp filter, inherited by the program and everything it starts, refuses
- * (EPERM) signals aimed at the supervisor, at the runner, at their process
- * groups and at everyone (kill(-1, ...)), and joining one of those groups
- * (setpgid, then kill(0, ...)), on both the 64-bit and the int 0x80 ABI.
- * The report says whether the filter is in place.
+ * What protects the supervisor from the learner's code: it runs the judge,
+ * not the learner's program, and the judge confines the agent it starts
+ * (native/judge/confine.c: Landlock, seccomp, its own uid as root), which
+ * cannot signal, trace or read this process. It is also not dumpable.
  *
  * The exit status of the supervisor is not the program's: the report is.
  */
@@ -58,9 +57,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #ifndef PR_SET_CHILD_SUBREAPER
 #define PR_SET_CHILD_SUBREAPER 36
@@ -110,247 +106,6 @@ static void rep_str(const char *s, size_t n)
 			rep("%c", c);
 	}
 	rep("\"");
-}
-
-/* ---- the guard (seccomp) ----------------------------------------------- */
-
-/* A tiny BPF assembler: forward jumps to labels, patched once placed. */
-struct prog {
-	struct sock_filter insn[1024];
-	unsigned n;
-	struct {
-		unsigned at;
-		int label;
-	} fix[1024];
-	unsigned nfix;
-	unsigned label_at[128];
-	int overflow;
-};
-
-static void emit(struct prog *p, struct sock_filter f)
-{
-	if (p->n < sizeof(p->insn) / sizeof(*p->insn))
-		p->insn[p->n++] = f;
-	else
-		p->overflow = 1;
-}
-
-/* if (A == k) goto label; else fall through */
-static void jeq_to(struct prog *p, uint32_t k, int label)
-{
-	if (p->nfix < sizeof(p->fix) / sizeof(*p->fix)) {
-		p->fix[p->nfix].at = p->n;
-		p->fix[p->nfix].label = label;
-		p->nfix++;
-	} else {
-		p->overflow = 1;
-	}
-	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0));
-}
-
-/* if (A & k) goto label; else fall through */
-static void jset_to(struct prog *p, uint32_t k, int label)
-{
-	jeq_to(p, k, label);
-	p->insn[p->n - 1].code = BPF_JMP | BPF_JSET | BPF_K;
-}
-
-static void place(struct prog *p, int label)
-{
-	p->label_at[label] = p->n;
-}
-
-static int resolve(struct prog *p)
-{
-	if (p->overflow)
-		return -1;
-	for (unsigned i = 0; i < p->nfix; i++) {
-		unsigned at = p->fix[i].at, to = p->label_at[p->fix[i].label];
-		if (to <= at || to - at - 1 > 255)
-			return -1;
-		p->insn[at].jt = (unsigned char)(to - at - 1);
-	}
-	return 0;
-}
-
-#define LD_W(off) ((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
-#define RET(v) ((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (v)))
-/* The low 32 bits of an argument (little-endian): pid_t and int arguments
- * are 32 bits wide, whatever the program left in the upper half. */
-#define ARG_LO(i) ((uint32_t)(offsetof(struct seccomp_data, args) + 8 * (i)))
-
-enum rule_kind { PID_ARG, FCNTL_OWN, IOCTL_OWN };
-
-struct rule {
-	uint32_t nr;
-	int arg;
-	enum rule_kind kind;
-};
-
-struct abi {
-	uint32_t arch;
-	const struct rule *rules;
-	unsigned count;
-	int x32_bit; /* x86-64: syscalls with bit 30 set are the x32 ABI */
-};
-
-/* F_SETOWN, F_SETOWN_EX; FIOSETOWN, SIOCSPGRP, TIOCSPGRP: ways to have the
- * kernel send a signal (SIGIO, or any via F_SETSIG) to a chosen pid. */
-#define F_SETOWN_NR 8u
-#define F_SETOWN_EX_NR 15u
-static const uint32_t own_ioctls[] = { 0x8901, 0x8902, 0x5410 };
-
-#if defined(__x86_64__)
-static const struct rule rules_x86_64[] = {
-	{ 62, 0, PID_ARG },   /* kill */
-	{ 200, 0, PID_ARG },  /* tkill */
-	{ 234, 0, PID_ARG },  /* tgkill */
-	{ 129, 0, PID_ARG },  /* rt_sigqueueinfo */
-	{ 297, 0, PID_ARG },  /* rt_tgsigqueueinfo */
-	{ 434, 0, PID_ARG },  /* pidfd_open */
-	{ 101, 1, PID_ARG },  /* ptrace(request, pid) */
-	{ 310, 0, PID_ARG },  /* process_vm_readv */
-	{ 311, 0, PID_ARG },  /* process_vm_writev */
-	{ 72, 1, FCNTL_OWN }, /* fcntl */
-	{ 16, 1, IOCTL_OWN }, /* ioctl */
-	{ 109, 1, PID_ARG },  /* setpgid(pid, pgid): no joining our groups, then kill(0) */
-};
-static const struct rule rules_i386[] = {
-	{ 37, 0, PID_ARG },    /* kill */
-	{ 238, 0, PID_ARG },   /* tkill */
-	{ 270, 0, PID_ARG },   /* tgkill */
-	{ 178, 0, PID_ARG },   /* rt_sigqueueinfo */
-	{ 335, 0, PID_ARG },   /* rt_tgsigqueueinfo */
-	{ 434, 0, PID_ARG },   /* pidfd_open */
-	{ 26, 1, PID_ARG },    /* ptrace */
-	{ 347, 0, PID_ARG },   /* process_vm_readv */
-	{ 348, 0, PID_ARG },   /* process_vm_writev */
-	{ 55, 1, FCNTL_OWN },  /* fcntl */
-	{ 221, 1, FCNTL_OWN }, /* fcntl64 */
-	{ 54, 1, IOCTL_OWN },  /* ioctl */
-	{ 57, 1, PID_ARG },    /* setpgid */
-};
-static const struct abi abis[] = {
-	{ AUDIT_ARCH_X86_64, rules_x86_64, sizeof(rules_x86_64) / sizeof(*rules_x86_64), 1 },
-	{ AUDIT_ARCH_I386, rules_i386, sizeof(rules_i386) / sizeof(*rules_i386), 0 },
-};
-#elif defined(__aarch64__)
-static const struct rule rules_aarch64[] = {
-	{ 129, 0, PID_ARG },  /* kill */
-	{ 130, 0, PID_ARG },  /* tkill */
-	{ 131, 0, PID_ARG },  /* tgkill */
-	{ 138, 0, PID_ARG },  /* rt_sigqueueinfo */
-	{ 240, 0, PID_ARG },  /* rt_tgsigqueueinfo */
-	{ 434, 0, PID_ARG },  /* pidfd_open */
-	{ 117, 1, PID_ARG },  /* ptrace */
-	{ 270, 0, PID_ARG },  /* process_vm_readv */
-	{ 271, 0, PID_ARG },  /* process_vm_writev */
-	{ 25, 1, FCNTL_OWN }, /* fcntl */
-	{ 29, 1, IOCTL_OWN }, /* ioctl */
-	{ 154, 1, PID_ARG },  /* setpgid */
-};
-static const struct abi abis[] = {
-	{ AUDIT_ARCH_AARCH64, rules_aarch64, sizeof(rules_aarch64) / sizeof(*rules_aarch64), 0 },
-};
-#else
-static const struct abi abis[] = { { 0, NULL, 0, 0 } };
-#endif
-
-#define NABI (sizeof(abis) / sizeof(*abis))
-
-/*
- * The filter: for each ABI, the listed syscalls go to a check of their pid
- * argument against the protected pids; everything else is allowed. An ABI
- * the filter does not know is allowed: it guards, it does not confine.
- * Labels: per ABI, its start, its deny and its ENOSYS, then one per rule.
- */
-static int build_filter(struct prog *p, const uint32_t *bad, unsigned nbad)
-{
-	memset(p, 0, sizeof(*p));
-	if (!abis[0].rules)
-		return -1;
-	int next = 0;
-	int start[NABI], deny[NABI], nosys[NABI], rule0[NABI];
-	for (unsigned a = 0; a < NABI; a++) {
-		start[a] = next++;
-		deny[a] = next++;
-		nosys[a] = next++;
-		rule0[a] = next;
-		next += (int)abis[a].count;
-	}
-	if (next > 128)
-		return -1;
-	emit(p, LD_W(offsetof(struct seccomp_data, arch)));
-	for (unsigned a = 0; a < NABI; a++)
-		jeq_to(p, abis[a].arch, start[a]);
-	emit(p, RET(SECCOMP_RET_ALLOW));
-	for (unsigned a = 0; a < NABI; a++) {
-		place(p, start[a]);
-		emit(p, LD_W(offsetof(struct seccomp_data, nr)));
-		if (abis[a].x32_bit)
-			jset_to(p, 0x40000000u, nosys[a]);
-		for (unsigned r = 0; r < abis[a].count; r++)
-			jeq_to(p, abis[a].rules[r].nr, rule0[a] + (int)r);
-		emit(p, RET(SECCOMP_RET_ALLOW));
-		for (unsigned r = 0; r < abis[a].count; r++) {
-			const struct rule *ru = &abis[a].rules[r];
-			place(p, rule0[a] + (int)r);
-			emit(p, LD_W(ARG_LO(ru->arg)));
-			if (ru->kind == PID_ARG) {
-				for (unsigned b = 0; b < nbad; b++)
-					jeq_to(p, bad[b], deny[a]);
-			} else if (ru->kind == FCNTL_OWN) {
-				jeq_to(p, F_SETOWN_EX_NR, deny[a]); /* takes a pointer: refused outright */
-				/* F_SETOWN: its pid (or -pgid) is argument 2 */
-				emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, F_SETOWN_NR, 1, 0));
-				emit(p, RET(SECCOMP_RET_ALLOW));
-				emit(p, LD_W(ARG_LO(2)));
-				for (unsigned b = 0; b < nbad; b++)
-					jeq_to(p, bad[b], deny[a]);
-			} else {
-				for (unsigned k = 0; k < sizeof(own_ioctls) / sizeof(*own_ioctls); k++)
-					jeq_to(p, own_ioctls[k], deny[a]);
-			}
-			emit(p, RET(SECCOMP_RET_ALLOW));
-		}
-		place(p, deny[a]);
-		emit(p, RET(SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));
-		place(p, nosys[a]);
-		emit(p, RET(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
-	}
-	return resolve(p);
-}
-
-/* Installs the guard on this process (the program inherits it). */
-static const char *install_guard(pid_t self, pid_t runner)
-{
-	/* As pids (kill, tgkill, ptrace...), as process groups (their negatives
-	 * for kill, F_SETOWN; themselves for setpgid, so that the program cannot
-	 * join one of them and kill(0, ...) it). */
-	uint32_t bad[8];
-	unsigned n = 0;
-	bad[n++] = (uint32_t)-1;         /* kill(-1, ...): every process we may signal */
-	bad[n++] = (uint32_t)self;       /* the supervisor */
-	bad[n++] = (uint32_t)-self;      /* and its process group */
-	if (runner > 1) {
-		bad[n++] = (uint32_t)runner; /* the runner */
-		bad[n++] = (uint32_t)-runner;
-		pid_t pg = getpgid(runner);  /* the runner's group, and its leader */
-		if (pg > 1 && pg != runner) {
-			bad[n++] = (uint32_t)pg;
-			bad[n++] = (uint32_t)-pg;
-		}
-	}
-	static struct prog p;
-	if (build_filter(&p, bad, n) != 0)
-		return "no filter for this architecture";
-	struct sock_fprog fprog = { .len = (unsigned short)p.n, .filter = p.insn };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return strerror(errno);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0 &&
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) != 0)
-		return strerror(errno);
-	return NULL;
 }
 
 /* ---- the process tree -------------------------------------------------- */
@@ -584,16 +339,15 @@ static void apply_limit(int resource, unsigned long long value)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: supervise --report FILE --timeout-ms N [--output-limit BYTES] [--no-guard] [--rlimit NAME=VALUE]... -- PROG ARGS...\n");
+	fprintf(stderr, "usage: supervise --report-fd N --timeout-ms N [--output-limit BYTES] [--rlimit NAME=VALUE]... -- PROG ARGS...\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *report_path = NULL;
+	int rfd = -1;
 	double timeout_ms = 0;
 	long long output_limit = -1;
-	int guard = 1;
 	int limit_set[NLIMITS] = { 0 };
 	unsigned long long limit_value[NLIMITS] = { 0 };
 	int i = 1;
@@ -602,14 +356,10 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strcmp(argv[i], "--no-guard") == 0) {
-			guard = 0;
-			continue;
-		}
 		if (i + 1 >= argc)
 			return usage();
-		if (strcmp(argv[i], "--report") == 0)
-			report_path = argv[++i];
+		if (strcmp(argv[i], "--report-fd") == 0)
+			rfd = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--timeout-ms") == 0)
 			timeout_ms = atof(argv[++i]);
 		else if (strcmp(argv[i], "--output-limit") == 0)
@@ -628,13 +378,12 @@ int main(int argc, char **argv)
 		} else
 			return usage();
 	}
-	if (!report_path || timeout_ms <= 0 || i >= argc)
+	if (rfd < 0 || timeout_ms <= 0 || i >= argc)
 		return usage();
 	char **prog_argv = argv + i;
 
-	int rfd = open(report_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (rfd < 0) {
-		fprintf(stderr, "supervise: cannot write the report %s: %s\n", report_path, strerror(errno));
+	if (fcntl(rfd, F_GETFD) < 0) {
+		fprintf(stderr, "supervise: no descriptor %d to report on: %s\n", rfd, strerror(errno));
 		return 111;
 	}
 
@@ -657,7 +406,7 @@ int main(int argc, char **argv)
 
 	int errpipe[2];
 	if (pipe2(errpipe, O_CLOEXEC) != 0) {
-		rep("{\"v\":1,\"setupError\":");
+		rep("{\"t\":\"supervisor\",\"v\":1,\"setupError\":");
 		rep_str(strerror(errno), 200);
 		rep("}\n");
 		if (write(rfd, report, report_len) < 0)
@@ -665,7 +414,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	const char *guard_error = guard ? install_guard(self, runner) : NULL;
 	/* Our own options (the report's path) are nobody's business: gone from
 	 * /proc/<pid>/cmdline before the program starts. */
 	for (char **a = argv + 1; a < prog_argv; a++)
@@ -775,7 +523,7 @@ int main(int argc, char **argv)
 	memset(&ru, 0, sizeof(ru));
 	getrusage(RUSAGE_CHILDREN, &ru);
 
-	rep("{\"v\":1,\"pid\":%d,\"execErrno\":%d", (int)prog_pid, exec_errno);
+	rep("{\"t\":\"supervisor\",\"v\":1,\"pid\":%d,\"execErrno\":%d", (int)prog_pid, exec_errno);
 	if (exec_errno) {
 		rep(",\"execError\":");
 		rep_str(strerror(exec_errno), 200);
@@ -800,23 +548,17 @@ int main(int argc, char **argv)
 		rep("}");
 	}
 	rep("],\"unkilled\":%u", remaining);
-	rep(",\"guard\":");
-	rep_str(!guard ? "off" : guard_error ? guard_error : "seccomp", 200);
 	rep(",\"userUs\":%.0f,\"systemUs\":%.0f,\"maxRssKb\":%ld,\"voluntarySwitches\":%ld,\"involuntarySwitches\":%ld}\n",
 	    (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec,
 	    (double)ru.ru_stime.tv_sec * 1e6 + (double)ru.ru_stime.tv_usec, ru.ru_maxrss, ru.ru_nvcsw, ru.ru_nivcsw);
-	/* Whatever anyone else wrote there is gone: the report is ours alone. */
-	if (ftruncate(rfd, 0) != 0)
-		return 111;
 	size_t off = 0;
 	while (off < report_len) {
-		ssize_t n = pwrite(rfd, report + off, report_len - off, (off_t)off);
+		ssize_t n = write(rfd, report + off, report_len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
-	close(rfd);
 	return 0;
 }

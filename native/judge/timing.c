@@ -162,12 +162,12 @@ void kata_measure_pair(kata_loop_fn a, kata_loop_fn b, int epochs, struct kata_s
 
 /* ---- a loop in the agent ---------------------------------------------- */
 
-static struct epoch remote_epoch(struct kata_remote *r, uint64_t iters, long *syscalls)
+static struct epoch remote_epoch(struct kata_remote *r, uint64_t iters, int audit, long *syscalls)
 {
 	double cpu = 0;
 	long sc = -1;
 	uint64_t w0 = now_ns(CLOCK_MONOTONIC);
-	r->run(iters, &cpu, &sc);
+	r->run(iters, audit, &cpu, &sc);
 	uint64_t w1 = now_ns(CLOCK_MONOTONIC);
 	double wall = (double)(w1 - w0) - r->round_trip_ns;
 	if (wall < 0)
@@ -179,28 +179,35 @@ static struct epoch remote_epoch(struct kata_remote *r, uint64_t iters, long *sy
 	/* The agent's CPU time includes its side of the round trip; wall well
 	 * above it means it waited for a core. */
 	e.disturbed = cpu > 0 && (double)(w1 - w0) / cpu > DESCHEDULED_RATIO + 0.05;
-	*syscalls = sc >= 0 && r->round_trip_syscalls >= 0 ? sc - r->round_trip_syscalls : -1;
+	*syscalls = sc < 0 || r->round_trip_syscalls < 0 ? -1 : sc > r->round_trip_syscalls ? sc - r->round_trip_syscalls : 0;
 	return e;
 }
 
 static void remote_timed_epoch(struct kata_remote *r, struct kata_series *s, int i)
 {
 	long sc;
-	struct epoch e = remote_epoch(r, s->iters, &sc);
+	struct epoch e = remote_epoch(r, s->iters, 0, &sc);
 	for (int k = 0; e.disturbed && k < MAX_RETRIES; k++) {
 		s->rerun++;
-		e = remote_epoch(r, s->iters, &sc);
+		e = remote_epoch(r, s->iters, 0, &sc);
 	}
 	if (e.disturbed)
 		s->still_descheduled++;
 	s->wall_ns[i] = e.wall;
 	s->cpu_ns[i] = e.cpu;
 	s->insns[i] = -1;
+}
+
+/* An audit call: its syscalls count, its time does not. */
+static void remote_audit(struct kata_remote *r, uint64_t iters)
+{
+	long sc;
+	remote_epoch(r, iters, 1, &sc);
 	if (sc < 0 || r->syscalls < 0)
 		r->syscalls = -1;
 	else
 		r->syscalls += sc;
-	r->iters += s->iters;
+	r->iters += iters;
 }
 
 static uint64_t remote_calibrate(struct kata_remote *r)
@@ -208,7 +215,7 @@ static uint64_t remote_calibrate(struct kata_remote *r)
 	uint64_t iters = 1;
 	for (;;) {
 		long sc;
-		struct epoch e = remote_epoch(r, iters, &sc);
+		struct epoch e = remote_epoch(r, iters, 0, &sc);
 		double spent = e.wall * (double)iters;
 		if (spent >= MIN_EPOCH_NS || iters >= (1ull << 34))
 			return iters;
@@ -230,12 +237,17 @@ void kata_measure_remote_pair(struct kata_remote *a, kata_loop_fn b, int epochs,
 	sa->epochs = epochs;
 	sa->iters = remote_calibrate(a);
 	long sc;
-	remote_epoch(a, sa->iters, &sc); /* warm-up */
+	remote_epoch(a, sa->iters, 0, &sc); /* warm-up */
 	a->syscalls = 0;
 	a->iters = 0;
+	unsigned long long audit_at = 0; /* a bit per epoch */
+	for (int k = 0; k < a->audits && a->pick; k++)
+		audit_at |= 1ull << a->pick(0, (uint64_t)epochs - 1);
 	if (b)
 		start_series(b, sb, epochs);
 	for (int i = 0; i < epochs; i++) { /* A B A B: drift lands on both */
+		if (audit_at & (1ull << i))
+			remote_audit(a, sa->iters);
 		remote_timed_epoch(a, sa, i);
 		if (b)
 			timed_epoch(b, sb, i);

@@ -60,6 +60,7 @@ export interface LaunchOutcome {
 
 interface NativeModule {
   launch(req: LaunchRequest): Promise<LaunchOutcome>;
+  nonDumpable?(): boolean;
 }
 
 export const addonPath = path.join(repoRoot, 'native', 'addon', 'build', 'Release', 'launch.node');
@@ -83,6 +84,16 @@ function load(): { module: NativeModule } | { error: string } {
     };
   }
   return loaded;
+}
+
+/**
+ * Makes this process (the runner) non-dumpable, so that no process of its uid
+ * can trace it or read its memory, environment or descriptors through /proc.
+ * False when the addon is missing.
+ */
+export function makeNonDumpable(): boolean {
+  const l = load();
+  return 'module' in l && (l.module.nonDumpable?.() ?? false);
 }
 
 /** Whether the native addon loads here. Never throws. */

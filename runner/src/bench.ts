@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
-import { COMMON_CFLAGS, harnessObjects } from './build.js';
+import { COMMON_CFLAGS, judgeObjects } from './build.js';
 import { nativeDir, workspaceDir } from './paths.js';
 import { runProgram } from './sandbox.js';
 import { spreadPct, median } from './stats.js';
@@ -85,13 +85,13 @@ export async function runBench(epochs: number): Promise<BenchReport> {
   if (!hostArch) throw new Error(`bench runs on x86-64 or AArch64, not ${process.arch}`);
   const tc = toolchainFor(hostArch);
   const cache = path.join(workspaceDir(), '.cache', 'build');
-  const harness = await harnessObjects(tc, cache);
-  if (!harness.objs) throw new Error(`the measuring engine does not compile:\n${harness.error}`);
+  const judge = await judgeObjects(tc, cache);
+  if (!judge.objs) throw new Error(`the measuring engine does not compile:\n${judge.error}`);
   const exe = path.join(cache, `boundary-${hostArch}`);
-  const objs = harness.objs.filter((o) => !o.endsWith('harness.o')); // engine + references, not the kata main()
+  const objs = judge.objs.filter((o) => /\/(timing|references)\.o$/.test(o)); // the engine and the references, not the judge
   const built = await runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), path.join(nativeDir, 'bench', 'boundary.c'), ...objs, '-o', exe]);
   if (built.code !== 0) throw new Error(`native/bench/boundary.c does not compile:\n${built.stderr}`);
-  const out = await runProgram({ argv: [exe, String(epochs)], timeoutMs: 120_000, trusted: true });
+  const out = await runProgram({ argv: [exe, String(epochs)], timeoutMs: 120_000 });
   if (out.code !== 0) throw new Error(`the benchmark did not finish (${out.signal ?? `status ${out.code}`}): ${out.stderr}`);
   const raw = JSON.parse(out.stdout) as { pinnedCpu: number; overheadNs: number; benchmarks: RawBenchmark[] };
   const benchmarks = raw.benchmarks.map((b) => ({

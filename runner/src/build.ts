@@ -1,27 +1,40 @@
-// Compiles a learner's file for one arch: their object alone (for diagnostics
-// and the symbol checks), then the kata program (driver + harness + their
-// code). Outcomes are cached by content hash, so a second check of an
-// unchanged file does not recompile.
+// Builds a kata for one arch into two programs that never share a process:
+//
+//  - the judge: the kata's check.c + native/judge/*.c, with the host compiler.
+//    It holds the oracle and every observation; no learner code is in it.
+//  - the agent: the learner's unit (the kata's agent.c with the learner's
+//    file appended, compiled ONCE, with exactly the flags of the build that
+//    runs) + native/agent/runtime.c. Every static check reads that one
+//    object; the program links the same bytes, its code moved into sections
+//    of known names (kata_learner_text, kata_runtime_text) so that the judge,
+//    tracing the agent, can tell which code made each syscall.
+//
+// The learner's text is read once: what is checked is what is compiled. The
+// whole outcome, failures included, is cached by content hash.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Arch, BuildMode, Kata } from './manifest.js';
-import { displayPath, driverFile, nativeDir, workspaceDir } from './paths.js';
+import type { Arch, Kata } from './manifest.js';
+import { displayPath, driverFile, exercisesDir, nativeDir, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
-import { checkIncludeHygiene, checkInstructions, checkSymbols } from './symbols.js';
+import { checkInlined, checkInstructions, checkLearnerText, checkSymbols, elfSectionRanges } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { runTool } from './tools.js';
 
 /** Bump when the way programs are built changes, to drop stale caches. */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
 
 export const COMMON_CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-fdiagnostics-color=never'];
 const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
-/** Every file under native/ that a kata program can be built from: a change to any rebuilds. */
-const HARNESS_DIRS = ['harness', 'include', 'cases'];
+/** No libc means no libc the compiler brings in either: GCC turns loops into memset/strlen calls otherwise. */
+const NO_LIBC_CALLS = ['-fno-builtin', '-fno-tree-loop-distribute-patterns'];
+/** The learner's static inline functions keep an out-of-line copy: the symbol checks see them. */
+const KEEP_FUNCTIONS = ['-fkeep-inline-functions', '-fkeep-static-functions'];
+/** Every file under native/ a kata program can be built from: a change to any rebuilds. */
+const NATIVE_DIRS = ['judge', 'agent', 'include', 'cases'];
 
-function harnessSources(): string[] {
-  return HARNESS_DIRS.flatMap((d) =>
+function nativeSources(): string[] {
+  return NATIVE_DIRS.flatMap((d) =>
     readdirSync(path.join(nativeDir, d), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => path.join(e.parentPath, e.name))
@@ -29,26 +42,38 @@ function harnessSources(): string[] {
   );
 }
 
+export function agentFile(id: string): string {
+  return path.join(exercisesDir, id, 'agent.c');
+}
+
+/** Where, in the agent program, the learner's unit and the runtime keep their code. */
+export interface CodeRanges {
+  learner: [string, string];
+  runtime?: [string, string];
+}
+
 export interface BuildOutcome {
-  /** The program to run, when every build step passed. */
-  exe?: string;
+  /** The judge and the agent, when every build step passed. */
+  judge?: string;
+  agent?: string;
+  ranges?: CodeRanges;
+  nostdlib?: boolean;
+  /** The driver's tables, as the judge lists them. */
+  tables?: { cases: string[]; benches: string[]; counts: string[] };
   /** compile, symbols, instructions: each pass or fail with the reason. */
   checks: CheckResult[];
   cached: boolean;
-}
-
-function buildMode(kata: Kata): BuildMode {
-  return kata.build?.mode ?? 'link';
 }
 
 function fingerprint(kata: Kata, tc: Toolchain, learnerSource: string): string {
   const h = createHash('sha256');
   const ccPath = which(tc.cc);
   h.update(JSON.stringify({ v: BUILD_VERSION, arch: tc.arch, cc: ccPath, ccTime: ccPath ? statSync(ccPath).mtimeMs : 0 }));
-  h.update(JSON.stringify({ build: kata.build, symbols: kata.symbols, insn: kata.forbiddenInstructions }));
+  h.update(JSON.stringify({ build: kata.build, symbols: kata.symbols, insn: kata.forbiddenInstructions, checks: kata.checks }));
   h.update(learnerSource);
   h.update(readFileSync(driverFile(kata.id)));
-  for (const f of harnessSources()) h.update(readFileSync(f));
+  h.update(readFileSync(agentFile(kata.id)));
+  for (const f of nativeSources()) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 32);
 }
 
@@ -62,21 +87,33 @@ function firstError(stderr: string): string | undefined {
   return stderr.split('\n').find((l) => /: (fatal )?error: /.test(l) || /undefined reference/.test(l));
 }
 
-/** The harness's own C files, linked into every kata program but -nostdlib ones. */
-export const HARNESS_UNITS = ['harness.c', 'hmac.c', 'timing.c', 'references.c', 'rounds.c'];
+/** The judge's own C files, linked into every judge. */
+export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c'];
 
-/** Compiles the harness once per arch and content; kata builds reuse the objects. */
-export async function harnessObjects(tc: Toolchain, cacheRoot: string): Promise<{ objs?: string[]; error?: string }> {
+/** The host's syscall numbers as a table for syscall-names.c, from the system's own headers. */
+async function syscallTable(tc: Toolchain): Promise<string> {
+  const headers = tc.arch === 'x86_64' ? [['asm/unistd_64.h', 'KATA_SC'], ['asm/unistd_32.h', 'KATA_SC32']] : [['asm/unistd.h', 'KATA_SC']];
+  const lines: string[] = [];
+  for (const [header, macro] of headers) {
+    const r = await runTool(tc.cc, ['-dM', '-E', '-x', 'c', '-'], { input: `#include <${header}>\n` });
+    for (const m of r.stdout.matchAll(/^#define __NR_(\w+) (\d+)$/gm)) lines.push(`${macro}(${m[1]}, ${m[2]})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Compiles the judge library once per host and content; judge builds reuse the objects. */
+export async function judgeObjects(tc: Toolchain, cacheRoot: string): Promise<{ objs?: string[]; error?: string }> {
   const h = createHash('sha256').update(tc.cc).update(JSON.stringify(COMMON_CFLAGS));
-  for (const f of harnessSources()) h.update(readFileSync(f));
-  const dir = path.join(cacheRoot, `harness-${tc.arch}-${h.digest('hex').slice(0, 16)}`);
-  const objs = HARNESS_UNITS.map((u) => path.join(dir, u.replace(/\.c$/, '.o')));
+  for (const f of nativeSources()) h.update(readFileSync(f));
+  const dir = path.join(cacheRoot, `judge-${tc.arch}-${h.digest('hex').slice(0, 16)}`);
+  const objs = JUDGE_UNITS.map((u) => path.join(dir, u.replace(/\.c$/, '.o')));
   if (objs.every((o) => existsSync(o))) return { objs };
   const tmp = `${dir}.${process.pid}.tmp`;
   mkdirSync(tmp, { recursive: true });
+  writeFileSync(path.join(tmp, 'syscall-table.h'), await syscallTable(tc));
   const built = await Promise.all(
-    HARNESS_UNITS.map((u) =>
-      runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', path.join(nativeDir, 'harness', u), '-o', path.join(tmp, u.replace(/\.c$/, '.o'))]),
+    JUDGE_UNITS.map((u) =>
+      runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', tmp, '-c', path.join(nativeDir, 'judge', u), '-o', path.join(tmp, u.replace(/\.c$/, '.o'))]),
     ),
   );
   const failed = built.find((r) => r.code !== 0);
@@ -89,6 +126,31 @@ export async function harnessObjects(tc: Toolchain, cacheRoot: string): Promise<
   return { objs };
 }
 
+/** Renames every executable section of an object to `name` (same bytes, a known place in the program). */
+async function placeCode(tc: Toolchain, object: string, out: string, name: string): Promise<string | undefined> {
+  const sections = (await import('./symbols.js')).executableSections(readFileSync(object));
+  const r = await runTool(tc.objcopy, [...sections.flatMap((s) => ['--rename-section', `${s}=${name}`]), object, out]);
+  return r.code === 0 ? undefined : r.stderr;
+}
+
+/** The agent runtime for an arch, compiled and placed once per content. */
+async function runtimeObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: string; error?: string }> {
+  const src = path.join(nativeDir, 'agent', 'runtime.c');
+  const h = createHash('sha256').update(tc.cc).update(readFileSync(src));
+  for (const f of nativeSources()) h.update(readFileSync(f));
+  const obj = path.join(cacheRoot, `runtime-${tc.arch}-${h.digest('hex').slice(0, 16)}.o`);
+  if (existsSync(obj)) return { obj };
+  mkdirSync(cacheRoot, { recursive: true });
+  const raw = `${obj}.${process.pid}.raw.o`;
+  const r = await runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', src, '-o', raw]);
+  if (r.code !== 0) return { error: r.stderr };
+  const placed = await placeCode(tc, raw, `${obj}.${process.pid}.tmp`, 'kata_runtime_text');
+  rmSync(raw, { force: true });
+  if (placed) return { error: placed };
+  renameSync(`${obj}.${process.pid}.tmp`, obj);
+  return { obj };
+}
+
 export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
   const tc = toolchainFor(arch);
   const cacheRoot = path.join(workspaceDir(), '.cache', 'build');
@@ -98,16 +160,18 @@ export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Pr
   const outcomeFile = path.join(dir, 'outcome.json');
   if (existsSync(outcomeFile)) {
     const outcome = JSON.parse(readFileSync(outcomeFile, 'utf8')) as BuildOutcome;
-    if (!outcome.exe || existsSync(outcome.exe)) return { ...outcome, cached: true };
+    if (!outcome.agent || (existsSync(outcome.agent) && existsSync(outcome.judge!))) return { ...outcome, cached: true };
   }
+  mkdirSync(cacheRoot, { recursive: true });
   const work = `${dir}.${process.pid}.tmp`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const outcome = await buildFresh(kata, tc, learnerPath, work, cacheRoot);
+  const outcome = await buildFresh(kata, tc, learnerPath, source, work, cacheRoot);
   // Publish atomically: a concurrent check never sees half a build.
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);
-  const published: BuildOutcome = { ...outcome, exe: outcome.exe && path.join(dir, path.basename(outcome.exe)) };
+  const moved = (p?: string) => p && path.join(dir, path.basename(p));
+  const published: BuildOutcome = { ...outcome, judge: moved(outcome.judge), agent: moved(outcome.agent) };
   writeFileSync(outcomeFile, JSON.stringify(published));
   pruneBuilds(cacheRoot);
   return published;
@@ -116,7 +180,7 @@ export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Pr
 /** Builds kept in the cache: every save of a learner's file makes one. */
 const KEPT_BUILDS = 300;
 
-/** Drops the least recently made builds past KEPT_BUILDS (harness objects stay). */
+/** Drops the least recently made builds past KEPT_BUILDS (shared objects stay). */
 function pruneBuilds(cacheRoot: string): void {
   const builds = readdirSync(cacheRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && /^[0-9a-f]{32}$/.test(e.name))
@@ -126,21 +190,62 @@ function pruneBuilds(cacheRoot: string): void {
   for (const old of builds.slice(KEPT_BUILDS)) rmSync(old.dir, { recursive: true, force: true });
 }
 
-async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: string, cacheRoot: string): Promise<BuildOutcome> {
-  const arch = tc.arch;
-  const mode = buildMode(kata);
-  const shown = displayPath(learnerPath);
-  // native/include for kata.h; native/ itself for shared case sets (cases/*.c).
-  const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
-  const extra = kata.build?.cflags ?? [];
-  const freestanding = mode === 'nostdlib' ? FREESTANDING : [];
-  const keepInline = mode === 'include' ? ['-fkeep-static-functions', '-fkeep-inline-functions'] : [];
-  const learnerObj = path.join(work, 'learner.o');
-  const checks: CheckResult[] = [];
+/** Builds the judge for a kata (host compiler) and lists its tables. */
+async function buildJudge(kata: Kata, work: string, cacheRoot: string): Promise<{ exe?: string; error?: string; tables?: BuildOutcome['tables'] }> {
+  if (!hostArch) return { error: `no judge for ${process.arch}` };
+  const host = toolchainFor(hostArch);
+  const lib = await judgeObjects(host, cacheRoot);
+  if (!lib.objs) return { error: lib.error };
+  const exe = path.join(work, 'judge');
+  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, '-lseccomp', '-o', exe]);
+  if (r.code !== 0) return { error: r.stderr };
+  const list = await runTool(exe, ['list']);
+  try {
+    const t = JSON.parse(list.stdout.trim()) as { cases: string[]; benches: string[]; counts: string[] };
+    return { exe, tables: { cases: t.cases, benches: t.benches, counts: t.counts } };
+  } catch {
+    return { error: `the judge does not list its tables: ${list.stderr.trim() || list.stdout.trim()}` };
+  }
+}
 
-  const [compiled, harness] = await Promise.all([
-    runTool(tc.cc, [...COMMON_CFLAGS, ...extra, ...freestanding, ...keepInline, '-c', shown, '-o', learnerObj]),
-    mode === 'nostdlib' ? Promise.resolve({ objs: [], error: undefined }) : harnessObjects(tc, cacheRoot),
+/** The manifest and the driver must name the same cases, benches and counts: a mismatch is a course error. */
+function tableMismatch(kata: Kata, t: NonNullable<BuildOutcome['tables']>): string | undefined {
+  for (const spec of kata.checks) {
+    if (spec.kind === 'cases') {
+      const missing = spec.cases.filter((c) => !t.cases.includes(c));
+      const extra = t.cases.filter((c) => !spec.cases.includes(c));
+      if (missing.length) return `kata.json lists case${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that check.c does not have`;
+      if (extra.length) return `check.c has case${extra.length > 1 ? 's' : ''} ${extra.join(', ')} that kata.json does not list (a failing case there would go unseen)`;
+    }
+    if (spec.kind === 'ns-per-call' && !t.benches.includes(spec.bench)) return `kata.json times bench '${spec.bench}', which check.c does not have`;
+    if (spec.kind === 'syscall-count' && !t.counts.includes(spec.run)) return `kata.json counts run '${spec.run}', which check.c does not have`;
+  }
+  return undefined;
+}
+
+async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source: string, work: string, cacheRoot: string): Promise<BuildOutcome> {
+  const arch = tc.arch;
+  const nostdlib = kata.build?.mode === 'nostdlib';
+  const shown = displayPath(learnerPath);
+  const checks: CheckResult[] = [];
+  const courseError = (message: string, details?: string[]): BuildOutcome => ({
+    checks: [...checks, { name: 'compile', kind: 'compile', arch, status: 'error', message, details }],
+    cached: false,
+  });
+
+  // The text first: what would reach code that is not the learner's.
+  const text = checkLearnerText(source, shown, arch);
+  // One unit: the kata's agent.c, then the learner's text (nothing it #defines reaches agent.c).
+  const unit = path.join(work, 'unit.c');
+  writeFileSync(unit, `#include "${agentFile(kata.id)}"\n#line 1 "${shown.replace(/["\\]/g, '\\$&')}"\n${source}`);
+  const extra = kata.build?.cflags ?? [];
+  const flags = [...COMMON_CFLAGS, ...extra, ...(nostdlib ? FREESTANDING : []), ...(kata.symbols.noLibc ? NO_LIBC_CALLS : []), ...KEEP_FUNCTIONS];
+  const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
+  const unitObj = path.join(work, 'unit.o');
+  const [compiled, judge, runtime] = await Promise.all([
+    runTool(tc.cc, [...flags, ...include, '-c', unit, '-o', unitObj]),
+    buildJudge(kata, work, cacheRoot),
+    nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
   ]);
   if (compiled.code !== 0) {
     checks.push({
@@ -153,10 +258,10 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
     });
     return { checks, cached: false };
   }
-  if (harness.error) {
-    checks.push({ name: 'compile', kind: 'compile', arch, status: 'error', message: 'the shared harness does not compile (a bug in the course, not in your code)', details: compilerDetails(harness.error) });
-    return { checks, cached: false };
-  }
+  if (judge.error || !judge.exe) return courseError("the kata's judge does not build (a bug in the course, not in your code)", compilerDetails(judge.error ?? ''));
+  if (runtime.error) return courseError('the agent runtime does not build (a bug in the course, not in your code)', compilerDetails(runtime.error));
+  const mismatch = tableMismatch(kata, judge.tables!);
+  if (mismatch) return courseError(`${mismatch} (a bug in the course, not in your code)`);
   const warnings = compiled.stderr.trim();
   checks.push({
     name: 'compile',
@@ -167,28 +272,25 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
     details: warnings ? compilerDetails(compiled.stderr) : undefined,
   });
 
-  const exe = path.join(work, 'prog');
-  const driver = driverFile(kata.id);
-  const staticFlag = tc.staticLink || mode === 'nostdlib' ? ['-static'] : [];
-  const libs = kata.build?.libs ?? [];
-  let linkArgs: string[];
-  if (mode === 'link') linkArgs = [...COMMON_CFLAGS, ...extra, ...include, driver, ...harness.objs!, learnerObj, ...staticFlag, ...libs, '-o', exe];
-  else if (mode === 'include')
-    linkArgs = [...COMMON_CFLAGS, ...extra, ...include, `-DKATA_LEARNER="${path.resolve(learnerPath)}"`, driver, ...harness.objs!, ...staticFlag, ...libs, '-o', exe];
-  else
-    linkArgs = [...COMMON_CFLAGS, ...extra, ...FREESTANDING, '-nostdlib', ...include, driver, learnerObj, path.join(nativeDir, 'harness', `start-${arch}.S`), '-static', '-o', exe];
-
-  const [symbols, hygiene, instructions, linked] = await Promise.all([
-    checkSymbols(kata, tc, learnerObj, shown),
-    mode === 'include' ? checkIncludeHygiene(tc, shown, driver, [...COMMON_CFLAGS, ...extra, ...freestanding], shown) : Promise.resolve(undefined),
-    checkInstructions(kata, tc, learnerObj, shown),
-    runTool(tc.cc, linkArgs, { cwd: work }),
+  // Every static check reads the one object that is linked.
+  const [symbols, instructions, inlined] = await Promise.all([
+    checkSymbols(kata, tc, unitObj, shown),
+    checkInstructions(kata, tc, unitObj, shown),
+    checkInlined(kata, tc, unitObj, shown),
   ]);
-  // One "symbols" check: what the learner's file defines, imports and contains.
-  if (hygiene && symbols.status === 'pass') checks.push(hygiene);
-  else if (hygiene) checks.push({ ...symbols, details: [...(symbols.details ?? []), hygiene.message!, ...(hygiene.details ?? [])] });
+  const problems = [text, symbols, inlined].filter((c): c is CheckResult => !!c && c.status !== 'pass');
+  if (problems.length) checks.push({ ...problems[0]!, details: [...(problems[0]!.details ?? []), ...problems.slice(1).flatMap((p) => [p.message ?? '', ...(p.details ?? [])])] });
   else checks.push(symbols);
   if (instructions) checks.push(instructions);
+
+  const placed = path.join(work, 'unit-placed.o');
+  const placeError = await placeCode(tc, unitObj, placed, 'kata_learner_text');
+  if (placeError) return courseError('could not place your code in the agent program', compilerDetails(placeError));
+  const agent = path.join(work, 'agent');
+  const link = nostdlib
+    ? [...COMMON_CFLAGS, ...FREESTANDING, '-nostdlib', '-static', placed, path.join(nativeDir, 'agent', `start-${arch}.S`), '-o', agent]
+    : [...COMMON_CFLAGS, placed, runtime.obj!, ...(tc.staticLink ? ['-static'] : ['-no-pie']), ...(kata.build?.libs ?? []), '-o', agent];
+  const linked = await runTool(tc.cc, link, { cwd: work });
   if (linked.code !== 0) {
     const undefinedRef = /undefined reference to [`'"]([^`'"]+)/.exec(linked.stderr)?.[1];
     checks.push({
@@ -197,26 +299,37 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, work: 
       arch,
       status: 'fail',
       message: undefinedRef
-        ? `does not link: nothing defines \`${undefinedRef}\`${mode === 'nostdlib' ? ' (this program has no libc at all)' : ''}`
-        : `does not build with the kata's driver: ${firstError(linked.stderr) ?? 'see the compiler output'}`,
+        ? `does not link: nothing defines \`${undefinedRef}\`${nostdlib ? ' (this program has no libc at all)' : ''}`
+        : `does not build with the kata's agent: ${firstError(linked.stderr) ?? 'see the compiler output'}`,
       details: compilerDetails(linked.stderr),
     });
     return { checks, cached: false };
   }
+  const ranges = elfSectionRanges(readFileSync(agent));
+  const learner = ranges.get('kata_learner_text');
+  if (!learner) return courseError('the agent program has no kata_learner_text section (a bug in the course)');
   // A forbidden instruction fails the kata but the cases still run: seeing
   // *why* it is wrong (int $0x80 truncating a pointer) is the lesson. Code
   // that imports what it must not never runs: it could pass by cheating.
   const blocked = checks.some((c) => c.kind !== 'instructions' && c.status !== 'pass');
-  return { exe: blocked ? undefined : exe, checks, cached: false };
+  return {
+    judge: blocked ? undefined : judge.exe,
+    agent: blocked ? undefined : agent,
+    ranges: { learner, runtime: ranges.get('kata_runtime_text') },
+    nostdlib,
+    tables: judge.tables,
+    checks,
+    cached: false,
+  };
 }
 
-/** The supervisor every untrusted run goes through (see native/harness/supervise.c). */
-export const SUPERVISOR_SOURCE = path.join(nativeDir, 'harness', 'supervise.c');
+/** The supervisor every untrusted run goes through (see native/judge/supervise.c). */
+export const SUPERVISOR_SOURCE = path.join(nativeDir, 'judge', 'supervise.c');
 
 let supervisor: Promise<{ path?: string; error?: string }> | undefined;
 
 /**
- * Builds native/harness/supervise.c with the host compiler, once per content
+ * Builds native/judge/supervise.c with the host compiler, once per content
  * and compiler, into the build cache; later calls reuse the same promise.
  * Resolves with the error when it cannot be built (no host compiler): the
  * sandbox then runs programs without it, and says so.

@@ -239,6 +239,15 @@ program
     await watch({ id, poll: opts.poll, budgetScale: opts.budgetScale, currentKata, checkAndShow, nothingLeftMessage });
   });
 
+// Commands that run someone's code first make this process non-dumpable: no
+// process of our uid may trace us or read our memory or environment.
+const RUNS_CODE = new Set(['check', 'next', 'watch', 'grade', 'verify']);
+program.hook('preAction', async (_program, action) => {
+  if (!RUNS_CODE.has(action.name())) return;
+  const { makeNonDumpable } = await import('./addon.js');
+  makeNonDumpable();
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -12,7 +12,6 @@ import { availabilityOf } from './availability.js';
 import { buildKata } from './build.js';
 import { runCases } from './checks/cases.js';
 import { runSyscallCount } from './checks/count.js';
-import { runExitStatus } from './checks/exit-status.js';
 import { type CheckOptions, EMULATION_SLOWDOWN, type RunContext } from './checks/run.js';
 import { runBudget } from './checks/timing.js';
 import type { Arch, CheckSpec, Kata } from './manifest.js';
@@ -22,15 +21,13 @@ import { type CheckResult, type KataResult, overallStatus, RESULT_VERSION } from
 import { toolchainFor } from './targets.js';
 
 export type { CheckOptions } from './checks/run.js';
-export { afterHello, countSyscalls } from './checks/count.js';
+export { countSyscalls } from './checks/count.js';
 export { figuresBeyondUsage } from './checks/timing.js';
 
 function runCheck(ctx: RunContext, spec: CheckSpec): Promise<CheckResult[]> {
   switch (spec.kind) {
     case 'cases':
       return runCases(ctx, spec);
-    case 'exit-status':
-      return runExitStatus(ctx, spec);
     case 'ns-per-call':
       return runBudget(ctx, spec);
     case 'syscall-count':
@@ -42,8 +39,6 @@ function skippedName(spec: CheckSpec): string {
   switch (spec.kind) {
     case 'cases':
       return 'cases';
-    case 'exit-status':
-      return 'exit status';
     case 'ns-per-call':
       return spec.label;
     case 'syscall-count':
@@ -56,11 +51,14 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   const results = [...build.checks];
   const tc = toolchainFor(arch);
   const skip = (spec: CheckSpec, message: string): CheckResult => ({ name: skippedName(spec), kind: spec.kind === 'cases' ? 'case' : spec.kind, arch, status: 'skipped', message });
-  if (!build.exe) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
+  if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
   const ctx: RunContext = {
     kata,
     arch,
-    exe: build.exe,
+    judge: build.judge,
+    agent: build.agent,
+    ranges: build.ranges,
+    nostdlib: !!build.nostdlib,
     emulator: tc.emulator,
     timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
     options,
@@ -78,7 +76,7 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
     }
     const got = await runCheck(ctx, spec);
     results.push(...got);
-    const judgesCorrectness = spec.kind === 'cases' || spec.kind === 'exit-status';
+    const judgesCorrectness = spec.kind === 'cases';
     if (judgesCorrectness && got.some((r) => r.status === 'fail' || r.status === 'error')) correct = false;
   }
   return results;

@@ -9,11 +9,6 @@ export interface CasesCheck {
   kind: 'cases';
   cases: string[];
 }
-export interface ExitStatusCheck {
-  kind: 'exit-status';
-  runs?: number;
-  description?: string;
-}
 /** How many ns/call a learner's code may take here; see schemas/kata.schema.json. */
 export type Budget =
   | { ratio: number }
@@ -40,7 +35,7 @@ export interface SyscallCountCheck {
   maxPerCall?: number;
   maxPerRun?: number;
 }
-export type CheckSpec = CasesCheck | ExitStatusCheck | NsPerCallCheck | SyscallCountCheck;
+export type CheckSpec = CasesCheck | NsPerCallCheck | SyscallCountCheck;
 
 export interface KataManifest {
   formatVersion: 1;

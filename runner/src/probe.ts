@@ -37,7 +37,7 @@ export async function probeFeatures(arch: Arch): Promise<Features> {
   ]);
   const unknown: Features = { io_uring: false, io_uring_error: `probe did not build: ${built.stderr.trim()}`, vdso: false };
   if (built.code !== 0) return unknown;
-  const ran = await runProgram({ argv: tc.emulator ? [tc.emulator, exe] : [exe], timeoutMs: 10_000, emulated: !!tc.emulator, trusted: true });
+  const ran = await runProgram({ argv: tc.emulator ? [tc.emulator, exe] : [exe], timeoutMs: 10_000, emulated: !!tc.emulator });
   let features: Features;
   try {
     features = JSON.parse(ran.stdout) as Features;

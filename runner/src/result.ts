@@ -44,7 +44,7 @@ export interface SyscallFigures {
 export interface CheckResult {
   /** e.g. "compile", "symbols", "case pipe", "exit status", "getppid ns/call" */
   name: string;
-  kind: 'compile' | 'symbols' | 'instructions' | 'case' | 'exit-status' | 'ns-per-call' | 'syscall-count';
+  kind: 'compile' | 'symbols' | 'instructions' | 'case' | 'ns-per-call' | 'syscall-count';
   arch: Arch;
   status: CheckStatus;
   /** One line a learner can act on. */

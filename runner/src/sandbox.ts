@@ -26,6 +26,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statS
 import os from 'node:os';
 import path from 'node:path';
 import { supervisorProgram } from './build.js';
+import { validate } from './schema.js';
 
 export interface RunRequest {
   /** argv[0] is the program (or the emulator / tracer in front of it). */
@@ -43,12 +44,6 @@ export interface RunRequest {
   resultsCap?: number;
   /** Loosen the address-space limit: emulators reserve a large guest space. */
   emulated?: boolean;
-  /**
-   * Our own program (a probe, the boundary benchmark), no learner code in it:
-   * the supervisor still cleans up after it but installs no seccomp guard,
-   * whose per-syscall cost would show in a measurement of the boundary.
-   */
-  trusted?: boolean;
 }
 
 /** What wait4() says the program used (the addon's, or the supervisor's for its children). */
@@ -94,8 +89,6 @@ export interface RunOutcome {
   leftovers?: Leftovers;
   /** How the run's processes were contained: 'supervisor', or 'process-group' when it could not be built. */
   containment?: 'supervisor' | 'process-group';
-  /** Why the seccomp guard is not in place, when it is not (supervisor only). */
-  guardProblem?: string;
   /** The supervisor failed (killed, or no report): nothing about the run can be believed. */
   supervisorProblem?: string;
 }
@@ -322,8 +315,9 @@ async function runWithNode(req: RunRequest, l: Launch): Promise<RunOutcome> {
 
 // ---------------------------------------------------------------- the report
 
-/** The supervisor's one-line JSON report (native/harness/supervise.c). */
+/** The supervisor's one-line JSON report (native/judge/supervise.c), the last line on fd 3. */
 interface SupervisorReport {
+  t: 'supervisor';
   v: 1;
   pid: number;
   execErrno: number;
@@ -338,7 +332,6 @@ interface SupervisorReport {
   leftovers: number;
   named: { pid: number; name: string }[];
   unkilled: number;
-  guard: string;
   userUs: number;
   systemUs: number;
   maxRssKb: number;
@@ -349,22 +342,25 @@ interface SupervisorReport {
 const signalNames = new Map<number, NodeJS.Signals>(Object.entries(os.constants.signals).map(([name, n]) => [n as number, name as NodeJS.Signals]));
 const errnoNames = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
 
-function readReport(file: string): SupervisorReport | undefined {
-  let text: string;
+/**
+ * Splits the results channel into the program's records and the
+ * supervisor's report: its last line, written after every process of the run
+ * was dead, so nothing of the run can write after it. A report that does not
+ * validate is no report.
+ */
+function splitReport(results: string): { records: string; report?: SupervisorReport } {
+  const body = results.endsWith('\n') ? results.slice(0, -1) : results;
+  const at = body.lastIndexOf('\n');
+  const last = body.slice(at + 1);
+  if (!last.startsWith('{"t":"supervisor"')) return { records: results };
+  let data: unknown;
   try {
-    text = readFileSync(file, 'utf8');
+    data = JSON.parse(last);
   } catch {
-    return undefined;
+    return { records: results };
   }
-  // One line, written last, after every process of the run is dead.
-  const line = text.split('\n')[0] ?? '';
-  try {
-    const r = JSON.parse(line) as SupervisorReport;
-    if (r.v !== 1 || typeof r.timedOut !== 'boolean' || typeof r.reaped !== 'boolean' || !Array.isArray(r.named)) return undefined;
-    return r;
-  } catch {
-    return undefined;
-  }
+  const checked = validate<SupervisorReport>('supervisor-report.schema.json', data);
+  return { records: at < 0 ? '' : `${body.slice(0, at)}\n`, report: checked.ok ? checked.value : undefined };
 }
 
 function withReport(raw: RunOutcome, report: SupervisorReport | undefined, argv0: string, limit: number): RunOutcome {
@@ -397,7 +393,6 @@ function withReport(raw: RunOutcome, report: SupervisorReport | undefined, argv0
       involuntarySwitches: report.involuntarySwitches,
     },
     leftovers: report.leftovers || report.unkilled ? { count: report.leftovers, named: report.named, unkilled: report.unkilled } : undefined,
-    guardProblem: report.guard === 'seccomp' || report.guard === 'off' ? undefined : report.guard,
   };
 }
 
@@ -417,18 +412,16 @@ export async function runProgram(req: RunRequest): Promise<RunOutcome> {
   const limit = req.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   try {
     const cwd = req.cwd ?? ownDir!;
-    const report = path.join(files, 'report.json');
     const launch: Launch = supervisor.path
       ? {
           argv: [
             supervisor.path,
-            '--report',
-            report,
+            '--report-fd',
+            '3',
             '--timeout-ms',
             String(req.timeoutMs),
             '--output-limit',
             String(limit),
-            ...(req.trusted ? ['--no-guard'] : []),
             // The addon sets these on the supervisor (and so on the program); Node cannot.
             ...(kind === 'node' ? rlimitArgs(req) : []),
             '--',
@@ -440,9 +433,12 @@ export async function runProgram(req: RunRequest): Promise<RunOutcome> {
           supervised: true,
         }
       : { argv: req.argv, cwd, files, timeoutMs: req.timeoutMs, supervised: false };
-    const raw = kind === 'addon' ? await runWithAddon(req, launch) : await runWithNode(req, launch);
+    // fd 3 is always open under the supervisor: its report comes last on it.
+    const channel = { ...req, resultsChannel: req.resultsChannel || !!supervisor.path };
+    const raw = kind === 'addon' ? await runWithAddon(channel, launch) : await runWithNode(channel, launch);
     if (!supervisor.path) return { ...raw, containment: 'process-group', outputLimit: limit };
-    return withReport(raw, readReport(report), req.argv[0] ?? '', limit);
+    const { records, report } = splitReport(raw.results);
+    return withReport({ ...raw, results: req.resultsChannel ? records : '' }, report, req.argv[0] ?? '', limit);
   } finally {
     rmSync(files, { recursive: true, force: true });
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });

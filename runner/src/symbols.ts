@@ -10,7 +10,7 @@
 // .ctors, .dtors, .init, .fini) or an ifunc resolver runs before main(), that
 // is before the harness has taken its key and forgotten where it came from.
 import { readFileSync } from 'node:fs';
-import type { Kata } from './manifest.js';
+import type { Arch, Kata } from './manifest.js';
 import type { CheckResult } from './result.js';
 import type { Toolchain } from './targets.js';
 import { runTool } from './tools.js';
@@ -65,7 +65,12 @@ const STARTUP_TYPES = new Map([
 export interface Section {
   name: string;
   type: number;
+  flags: number;
+  addr: bigint;
+  size: bigint;
 }
+
+const SHF_EXECINSTR = 0x4;
 
 /**
  * The section table of an ELF64 little-endian object (x86-64 and aarch64
@@ -98,11 +103,26 @@ export function elfSections(bytes: Buffer): Section[] {
     const at = header(i);
     const nameOff = bytes.readUInt32LE(at);
     const type = bytes.readUInt32LE(at + 4);
+    const flags = Number(bytes.readBigUInt64LE(at + 8));
+    const addr = bytes.readBigUInt64LE(at + 0x10);
+    const size = bytes.readBigUInt64LE(at + 0x20);
     let end = strOff + nameOff;
     while (end < strOff + strSize && bytes[end] !== 0) end++;
-    sections.push({ name: bytes.subarray(strOff + nameOff, end).toString('latin1'), type });
+    sections.push({ name: bytes.subarray(strOff + nameOff, end).toString('latin1'), type, flags, addr, size });
   }
   return sections;
+}
+
+/** The names of an object's sections of code (every one: .text, .text.unlikely, any the learner named). */
+export function executableSections(bytes: Buffer): string[] {
+  return [...new Set(elfSections(bytes).filter((s) => s.flags & SHF_EXECINSTR).map((s) => s.name))];
+}
+
+/** Address ranges ("0x…", "0x…") of a linked program's sections, by name. */
+export function elfSectionRanges(bytes: Buffer): Map<string, [string, string]> {
+  const out = new Map<string, [string, string]>();
+  for (const s of elfSections(bytes)) if (s.addr) out.set(s.name, [`0x${s.addr.toString(16)}`, `0x${(s.addr + s.size).toString(16)}`]);
+  return out;
 }
 
 /** Sections that would run code outside the driver's calls, each with why. */
@@ -145,7 +165,7 @@ export async function checkSymbols(kata: Kata, tc: Toolchain, object: string, sh
     problems.push(`${shown} makes ${name} an indirect function (ifunc): its resolver would run while the program loads, before the harness`);
   const asked = new Set(kata.symbols.define);
   for (const [name] of globals) {
-    if (asked.has(name) || ifuncs.has(name)) continue;
+    if (asked.has(name) || ifuncs.has(name) || isHarnessSymbol(name)) continue;
     problems.push(
       `${shown} defines ${name}, which the kata does not ask for: it could replace the harness's own (make a helper \`static\`)`,
     );
@@ -185,42 +205,57 @@ export async function checkInstructions(kata: Kata, tc: Toolchain, object: strin
 }
 
 /**
- * In `include` mode the learner's file is #included into check.c: a macro it
- * defines rewrites every line of the driver after the #include, and
- * `#pragma GCC optimize` (or target, push_options...) changes how the driver
- * is compiled. Both are rejected: a macro only when the driver uses its name
- * after the include (so `#define SYS_read 63` for the learner's own use stays
- * fine), a code-generation pragma always.
+ * The learner's text, before it is compiled: what would change how code that
+ * is not theirs is built. Their file comes after the kata's agent.c in one
+ * unit, so a macro cannot reach agent.c; a pragma or attribute that changes
+ * code generation could still change how their functions inline into its
+ * probes, and is refused. Comments and strings are not code.
  */
-export async function checkIncludeHygiene(tc: Toolchain, learnerPath: string, driverPath: string, cflags: string[], shown: string): Promise<CheckResult | undefined> {
-  const base = { name: 'symbols', kind: 'symbols' as const, arch: tc.arch };
-  const pre = await runTool(tc.cc, [...cflags, '-E', '-dD', learnerPath]);
-  if (pre.code !== 0) return undefined; // the compile step reports it
-  const driver = readFileSync(driverPath, 'utf8');
-  const at = driver.search(/^\s*#\s*include\s+KATA_LEARNER\b.*$/m);
-  const after = at < 0 ? driver : driver.slice(at).replace(/^.*$/m, '');
-  // Identifiers only: comments and string or character literals are not rewritten by a macro.
-  const code = after.replace(/\/\*[\s\S]*?\*\/|\/\/.*$|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/gm, ' ');
-  const used = new Set(code.match(/[A-Za-z_]\w*/g) ?? []);
+export function checkLearnerText(source: string, shown: string, arch: Arch): CheckResult | undefined {
+  const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/gm, (m) => m.replace(/[^\n]/g, ' '));
   const problems: string[] = [];
-  let ours = false; // is the current line from the learner's own text (not a system header)?
-  for (const line of pre.stdout.split('\n')) {
-    const marker = /^# \d+ "((?:[^"\\]|\\.)*)"((?: \d)*)$/.exec(line);
-    if (marker) {
-      const file = marker[1]!;
-      const flags = marker[2]!.trim().split(' ');
-      ours = !flags.includes('3') && file !== '<built-in>' && file !== '<command-line>';
-      continue;
-    }
-    if (!ours) continue;
-    const def = /^#\s*(define|undef)\s+([A-Za-z_]\w*)/.exec(line);
-    if (def && used.has(def[2]!))
-      problems.push(
-        `${shown} ${def[1] === 'define' ? 'defines' : 'undefines'} the macro ${def[2]}, which would rewrite the kata's driver: check.c uses ${def[2]} after including your file`,
-      );
-    const pragma = /^#\s*pragma\s+GCC\s+(optimize|target|push_options|pop_options|reset_options)\b/.exec(line);
-    if (pragma) problems.push(`${shown} uses #pragma GCC ${pragma[1]}, which would change how the kata's driver is compiled`);
-  }
+  const lineOf = (at: number) => code.slice(0, at).split('\n').length;
+  const rules: [RegExp, string][] = [
+    [/^\s*#\s*pragma\b.*$/gm, 'a #pragma changes how the unit your file is compiled in is built'],
+    [/\b_Pragma\s*\(/g, '_Pragma() is a #pragma in disguise'],
+    [/\b__attribute__\s*\(\(\s*[^)]*\b(optimize|target|target_clones|__optimize__|__target__)\b/g, 'an optimize or target attribute changes how your code is compiled, not what it does'],
+    [/^\s*#\s*(include|include_next|line|embed)\b(?!\s*<(?!\/)(?:(?!\.\.)[\w.+\/-])+>\s*$).*$/gm, "only system headers (#include <name.h>) may be included: no other file is yours to pull in"],
+    [/\b__has_include(_next)?\b/g, 'only system headers (#include <name.h>) may be included'],
+  ];
+  for (const [re, why] of rules)
+    for (const m of code.matchAll(re)) problems.push(`${shown}:${lineOf(m.index ?? 0)}: \`${m[0].trim().slice(0, 60)}\`: ${why}`);
+  // In asm strings, which the pass above blanked out:
+  for (const m of source.matchAll(/\.(incbin|include)\b/g)) problems.push(`${shown}:${lineOf(m.index ?? 0)}: \`.${m[1]}\` in asm would pull a file into your object: no other file is yours to pull in`);
   if (problems.length === 0) return undefined;
-  return { ...base, status: 'fail', message: problems[0], details: problems.slice(1) };
+  return { name: 'symbols', kind: 'symbols', arch, status: 'fail', message: problems[0], details: problems.slice(1) };
+}
+
+/**
+ * The kata's probes (agent.c's probe_* functions) must have the learner's
+ * functions inlined into them: that is how a missing clobber or input shows.
+ * A call left in a probe (noinline, noipa, a function too big to inline)
+ * hides it, so it is refused by what the compiler did, whatever the cause.
+ */
+export async function checkInlined(kata: Kata, tc: Toolchain, object: string, shown: string): Promise<CheckResult | undefined> {
+  // Raw-syscall katas only: a measure kata's probe may call the learner's code on purpose.
+  if (!kata.symbols.noLibc) return undefined;
+  const base = { name: 'symbols', kind: 'symbols' as const, arch: tc.arch };
+  const dis = await runTool(tc.objdump, ['-dr', '--no-show-raw-insn', object]);
+  if (dis.code !== 0) return { ...base, status: 'error', message: `${tc.objdump} could not disassemble the object file`, details: [dis.stderr.trim()] };
+  const asked = new Set(kata.symbols.define);
+  let fn = '';
+  for (const line of dis.stdout.split('\n')) {
+    const label = /^[0-9a-f]+ <(.+)>:$/.exec(line);
+    if (label) fn = label[1]!;
+    if (!fn.startsWith('probe_')) continue;
+    const call = /\b(?:call|bl|b|jmp)\b.*<([A-Za-z_]\w*)(?:\+0x[0-9a-f]+)?>/.exec(line) ?? /R_(?:X86_64_PLT32|X86_64_PC32|AARCH64_CALL26|AARCH64_JUMP26)\s+([A-Za-z_]\w*)/.exec(line);
+    const target = call?.[1];
+    if (target && asked.has(target))
+      return {
+        ...base,
+        status: 'fail',
+        message: `${shown}: ${target}() was not inlined into the kata's probe (${fn}): the probe must see your asm statement to check its clobbers and inputs. Write it as a plain function (no noinline, noipa or optimize attributes)`,
+      };
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ export interface Toolchain {
   cc: string;
   nm: string;
   objdump: string;
+  objcopy: string;
   /** The user-mode emulator that runs this arch here, if it is not the host's. */
   emulator?: string;
   /** Foreign binaries are linked statically so that qemu needs no sysroot. */
@@ -21,7 +22,7 @@ export interface Toolchain {
 
 export function toolchainFor(arch: Arch): Toolchain {
   if (arch === hostArch) {
-    return { arch, cc: process.env.CC || 'cc', nm: 'nm', objdump: 'objdump', staticLink: false };
+    return { arch, cc: process.env.CC || 'cc', nm: 'nm', objdump: 'objdump', objcopy: 'objcopy', staticLink: false };
   }
   const prefix = `${arch === 'x86_64' ? 'x86_64' : 'aarch64'}-linux-gnu-`;
   return {
@@ -29,6 +30,7 @@ export function toolchainFor(arch: Arch): Toolchain {
     cc: `${prefix}gcc`,
     nm: `${prefix}nm`,
     objdump: `${prefix}objdump`,
+    objcopy: `${prefix}objcopy`,
     emulator: `qemu-${arch}`,
     staticLink: true,
   };

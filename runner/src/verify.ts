@@ -9,7 +9,7 @@ import type { Kata } from './manifest.js';
 import { exerciseFile, exercisesDir, solutionFile, solutionsDir } from './paths.js';
 import type { KataResult } from './result.js';
 
-export const EXERCISE_FILES = ['README.md', 'check.c', 'exercise.c', 'kata.json'];
+export const EXERCISE_FILES = ['README.md', 'agent.c', 'check.c', 'exercise.c', 'kata.json'];
 export const SOLUTION_FILES = ['exercise.c'];
 
 export interface KataVerification {

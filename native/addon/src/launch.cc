@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -771,8 +772,15 @@ Napi::Value Launch(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// prctl(PR_SET_DUMPABLE, 0) on the runner itself: no process of the same uid
+// may ptrace it or read its /proc/<pid>/{mem,environ,fd}. Returns whether it held.
+Napi::Value NonDumpable(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("launch", Napi::Function::New(env, Launch, "launch"));
+  exports.Set("nonDumpable", Napi::Function::New(env, NonDumpable, "nonDumpable"));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -2,8 +2,14 @@
 import type { CasesCheck } from '../manifest.js';
 import { type HarnessRecord } from '../protocol.js';
 import { type CheckResult } from '../result.js';
-import { withErrnoName } from '../signals.js';
-import { abnormalEnd, type CrashRecord, crashClause, crashDetails, leftoverResult, newSeed, outputDetails, type RunContext, runKeyed, tampered } from './run.js';
+import { signalMeaning, withErrnoName } from '../signals.js';
+import os from 'node:os';
+
+const signalNames = new Map<number, string>(Object.entries(os.constants.signals).map(([n, v]) => [v as number, n]));
+function signalName(n: number): NodeJS.Signals {
+  return (signalNames.get(n) ?? `SIG${n}`) as NodeJS.Signals;
+}
+import { abnormalEnd, type CrashRecord, crashClause, crashDetails, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 function formatValue(kind: string, value: string): string {
   if (kind === 'i64') return withErrnoName(value);
@@ -25,25 +31,39 @@ function firstDifference(expected: string, got: string): string | undefined {
   return `first difference at byte ${i}`;
 }
 
+/** A case's agent ended it early: the words for how. */
+function agentEnd(r: Extract<HarnessRecord, { t: 'agent' }>, ctx: RunContext, name: string): string {
+  const where = `in case '${name}'`;
+  switch (r.how) {
+    case 'timeout':
+      return `did not return within ${(ctx.timeoutMs / 1000).toFixed(1)} s ${where} (an endless loop, or a call that blocks?)`;
+    case 'exit':
+      return `the program exited (status ${r.code}) in the middle of case '${name}': did your code end the process?`;
+    case 'signal':
+      return `was killed by ${signalName(r.signal ?? 0)} ${where}: ${signalMeaning(signalName(r.signal ?? 0))}`;
+    case 'closed':
+      return `closed the harness's channel ${where}: your code must leave descriptors it did not open alone`;
+    case 'protocol':
+      return `wrote to the harness's channel ${where}: what your code sends there is not a reply, and nothing it says is believed`;
+    case 'lockdown':
+      return `code ran before the harness's lock-down ${where} (a constructor, or code the loader ran): not allowed`;
+  }
+}
+
 export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<CheckResult[]> {
   const base = { kind: 'case' as const, arch: ctx.arch };
-  const { out, channel } = await runKeyed(ctx, ['cases', newSeed()], { timeoutMs: ctx.timeoutMs, emulated: !!ctx.emulator });
+  const { out, channel } = await runJudge(ctx, ['cases', newSeed()]);
   const byCase = new Map<string, HarnessRecord[]>();
-  const begun: string[] = [];
-  const ended = new Set<string>();
+  const begun = new Set<string>();
   let done = false;
   for (const r of channel.records) {
-    if (r.t === 'begin') begun.push(r.case);
-    else if (r.t === 'end') ended.add(r.case);
+    if (r.t === 'begin') begun.add(r.case);
     else if (r.t === 'done') done = true;
     if ('case' in r) byCase.set(r.case, [...(byCase.get(r.case) ?? []), r]);
   }
-  const crash = channel.records.find((r): r is CrashRecord => r.t === 'crash');
   const results: CheckResult[] = [];
   if (out.outputFlooded) {
-    // A flood fails the run whatever the cases say, and whether the program was stopped in the
-    // middle (a pipe, a file over its size limit) or finished before anyone looked.
-    const inCase = begun.find((c) => !ended.has(c));
+    const inCase = [...begun].find((c) => !(byCase.get(c) ?? []).some((r) => r.t === 'end'));
     results.push({
       ...base,
       name: 'output',
@@ -52,53 +72,21 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
       details: outputDetails(out),
     });
   }
-  let stopped = false;
-  let toldTampering = false;
   for (const name of spec.cases) {
     const label = { ...base, name: `case ${name}` };
     const records = byCase.get(name) ?? [];
     const notes = records.flatMap((r) => (r.t === 'note' ? [r.text] : []));
-    if (stopped || !begun.includes(name)) {
-      if (channel.corrupt && !toldTampering) {
-        results.push({ ...label, status: 'fail', message: tampered(channel.corrupt), details: outputDetails(out) });
-        toldTampering = true;
-      } else if (channel.corrupt) {
-        results.push({ ...label, status: 'skipped', message: 'not believed: the results channel was tampered with before this case' });
-      } else if (!stopped && !begun.includes(name) && done) {
-        results.push({ ...label, status: 'error', message: `check.c never ran case '${name}' (the kata's driver and manifest disagree)` });
-      } else {
-        const why = abnormalEnd(out, ctx, 'before this case');
-        results.push({
-          ...label,
-          status: stopped ? 'skipped' : 'fail',
-          message: stopped ? 'not reached: an earlier case stopped the program' : why ?? `the program ended (exit status ${out.code}) before this case ran`,
-          details: stopped ? undefined : outputDetails(out),
-        });
-      }
-      stopped = true;
+    if (!begun.has(name)) {
+      const why = channel.corrupt ? tampered(channel.corrupt) : abnormalEnd(out, ctx, 'before this case');
+      results.push({ ...label, status: why && !channel.corrupt ? 'fail' : 'error', message: why ?? `the judge ended (exit status ${out.code}) before this case ran`, details: outputDetails(out) });
       continue;
     }
     const expects = records.flatMap((r) => (r.t === 'expect' ? [r] : []));
     const wrong = expects.find((e) => e.expected !== e.got);
-    if (!ended.has(name)) {
-      // Tampering first: it is the one thing that makes every other reading a guess.
-      const abnormal = abnormalEnd(out, ctx, `in case '${name}'`);
-      const clause = out.signal && !out.timedOut && !out.outputFlooded ? crashClause(crash?.case === name ? crash : undefined, out, ctx.arch) : undefined;
-      const why = channel.corrupt
-        ? `the results channel was tampered with in case '${name}' (${channel.corrupt}): nothing after that is believed`
-        : abnormal
-          ? `${abnormal}${clause ? ` — ${clause}` : ''}`
-          : `the program exited (status ${out.code}) in the middle of case '${name}': did your code end the process (or close fd 3, the harness's results channel)?`;
-      toldTampering ||= !!channel.corrupt;
-      results.push({
-        ...label,
-        status: 'fail',
-        message: why,
-        details: [...notes, ...crashDetails(crash?.case === name ? crash : undefined), ...outputDetails(out)],
-      });
-      stopped = true;
-      continue;
-    }
+    const crash = records.find((r): r is CrashRecord => r.t === 'crash');
+    const ended = records.find((r) => r.t === 'agent') as Extract<HarnessRecord, { t: 'agent' }> | undefined;
+    const error = records.find((r) => r.t === 'error') as Extract<HarnessRecord, { t: 'error' }> | undefined;
+    const left = records.find((r) => r.t === 'leftover') as Extract<HarnessRecord, { t: 'leftover' }> | undefined;
     if (wrong) {
       const diff = wrong.kind === 'bytes' ? wrong.detail ?? firstDifference(wrong.expected, wrong.got) : undefined;
       results.push({
@@ -110,6 +98,21 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
             : `${wrong.what}: expected ${formatValue(wrong.kind, wrong.expected)}, got ${formatValue(wrong.kind, wrong.got)}`,
         details: [...notes, ...(diff ? [diff] : [])],
       });
+    } else if (crash) {
+      const sig = signalName(crash.signal);
+      const clause = crashClause(crash, out, ctx.arch);
+      results.push({
+        ...label,
+        status: 'fail',
+        message: `crashed with ${sig} in case '${name}': ${signalMeaning(sig)}${clause ? ` — ${clause}` : ''}`,
+        details: [...notes, ...crashDetails(crash), ...outputDetails(out)],
+      });
+    } else if (ended) {
+      results.push({ ...label, status: 'fail', message: agentEnd(ended, ctx, name), details: [...notes, ...outputDetails(out)] });
+    } else if (error) {
+      results.push({ ...label, status: 'error', message: error.message, details: notes });
+    } else if (!records.some((r) => r.t === 'end')) {
+      results.push({ ...label, status: 'fail', message: abnormalEnd(out, ctx, `in case '${name}'`) ?? `the judge stopped in case '${name}'`, details: [...notes, ...outputDetails(out)] });
     } else if (expects.length === 0) {
       results.push({ ...label, status: 'error', message: `case '${name}' reported no observations (a bug in the kata's driver)` });
     } else {
@@ -117,15 +120,18 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
       const shown = ctx.kata.showNotes?.includes(name) && notes.length ? notes.join('; ') : undefined;
       results.push({ ...label, status: 'pass', message: shown, details: notes.length ? notes : undefined });
     }
+    if (left)
+      results.push({
+        ...base,
+        name: 'processes',
+        status: 'fail',
+        message: `left ${left.count} process${left.count > 1 ? 'es' : ''} running after case '${name}'; the judge killed ${left.count > 1 ? 'them' : 'it'}: a program must not leave anything behind`,
+      });
   }
-  if (channel.corrupt && !toldTampering) {
-    // Every case was believed, but something the harness did not write came after: still a forgery.
-    results.push({ ...base, name: 'results channel', status: 'fail', message: tampered(channel.corrupt), details: outputDetails(out) });
-  } else if (!stopped && !done && results.every((r) => r.status === 'pass')) {
-    results.push({ ...base, name: 'finish', status: 'fail', message: abnormalEnd(out, ctx, 'after the last case') ?? 'the program ended before the harness finished', details: outputDetails(out) });
-  }
+  if (channel.corrupt) results.push({ ...base, name: 'records', status: 'error', message: tampered(channel.corrupt) });
+  else if (!done && results.every((r) => r.status === 'pass'))
+    results.push({ ...base, name: 'finish', status: 'fail', message: abnormalEnd(out, ctx, 'after the last case') ?? 'the judge ended before it finished', details: outputDetails(out) });
   const left = leftoverResult(out, base, 'the run of its cases');
   if (left) results.push(left);
   return results;
 }
-

@@ -1,75 +1,59 @@
-// The syscall-count check: the program traced (strace natively, qemu -d strace
-// under emulation) while it calls the learner's code a known number of times.
+// The syscall-count check: the judge calls the learner's code a known number
+// of times and counts every syscall the agent makes meanwhile, from the
+// kernel's side (ptrace natively; qemu's -strace log under emulation).
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { SyscallCountCheck } from '../manifest.js';
+import type { CountRow } from '../protocol.js';
 import { type CheckResult, type SyscallFigures } from '../result.js';
-import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runKeyed, tampered } from './run.js';
+import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
-export function afterHello(trace: string): string {
-  const m = /^(?:\[pid\s+)?\d*\]?\s*write\(3,.*$/m.exec(trace);
-  return m ? trace.slice(m.index + m[0].length) : trace;
-}
-
-/** Counts lines of `strace -f -o` ("pid name(...") or `qemu -d strace` ("pid name(...") output. */
-export function countSyscalls(trace: string, names: string[]): number {
+/** How many of `names` the rows hold, and how many of those came from outside the learner's code. */
+export function countSyscalls(rows: CountRow[], names: string[]): { n: number; elsewhere: number } {
   const wanted = new Set(names);
   let n = 0;
-  for (const line of trace.split('\n')) {
-    const m = /^(?:\[pid\s+)?\d*\]?\s*([a-z0-9_]+)\(/.exec(line);
-    if (m && wanted.has(m[1]!)) n++;
-  }
-  return n;
+  let elsewhere = 0;
+  for (const r of rows)
+    if (wanted.has(r.name) && !r.compat) {
+      n += r.n;
+      elsewhere += r.elsewhere;
+    }
+  return { n, elsewhere };
 }
 
 export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck): Promise<CheckResult[]> {
   const base = { name: `${spec.syscalls.join('+')} syscall count`, kind: 'syscall-count' as const, arch: ctx.arch };
   const calls = randomInt(500, 1500);
-  // The trace lives in a directory of its own, not in the program's working directory.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-count-'));
-  const traceDir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-trace-'));
-  try {
-    const traceFile = path.join(traceDir, 'trace.log');
-    // `write` is traced too, to find the harness's first record: only what follows is counted.
-    const traced = spec.syscalls.includes('write') ? spec.syscalls : [...spec.syscalls, 'write'];
-    const prefix = ctx.emulator ? [ctx.emulator, '-d', 'strace', '-D', traceFile] : ['strace', '-f', '-qq', '-o', traceFile, '-e', `trace=${traced.join(',')}`];
-    const { out, channel } = await runKeyed(ctx, ['count', newSeed(), spec.run, String(calls)], { prefix, cwd: dir, timeoutMs: ctx.timeoutMs * 2, emulated: !!ctx.emulator });
-    const bad = (channel.corrupt ? tampered(channel.corrupt) : undefined) ?? abnormalEnd(out, ctx, 'while its syscalls were counted');
-    if (bad || !channel.records.some((r) => r.t === 'done'))
-      return [{ ...base, status: 'fail', message: bad ?? 'the counting run did not finish', details: outputDetails(out) }];
-    const left = leftoverResult(out, { kind: 'syscall-count', arch: ctx.arch }, 'the counting run');
-    if (left) return [{ ...left, name: base.name }];
-    let trace = '';
-    try {
-      trace = readFileSync(traceFile, 'utf8');
-    } catch {
-      return [{ ...base, status: 'error', message: `the tracer wrote no log (${ctx.emulator ?? 'strace'} failed?)`, details: outputDetails(out) }];
-    }
-    const counted = countSyscalls(spec.syscalls.includes('write') ? trace : afterHello(trace), spec.syscalls);
-    const what = spec.syscalls.join('/');
-    const [rule, limit, unit] =
-      spec.perCall !== undefined
-        ? (['exactly', Math.round(spec.perCall * calls), `${spec.perCall} per call`] as const)
-        : spec.maxPerCall !== undefined
-          ? (['at most', Math.floor(spec.maxPerCall * calls), `${spec.maxPerCall} per call`] as const)
-          : (['at most', spec.maxPerRun ?? 0, 'in the whole run'] as const);
-    const ok = rule === 'exactly' ? counted === limit : counted <= limit;
-    const figures: SyscallFigures = { counted, limit, rule, calls, syscalls: spec.syscalls };
-    return [
-      {
-        ...base,
-        status: ok ? 'pass' : 'fail',
-        message: ok
-          ? `${counted} ${what} syscalls for ${calls} calls`
-          : `${counted} ${what} syscalls for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}`,
-        syscalls: figures,
-      },
-    ];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(traceDir, { recursive: true, force: true });
-  }
+  const { out, channel } = await runJudge(ctx, ['count', newSeed(), spec.run, String(calls)], { timeoutMs: ctx.timeoutMs * 2 });
+  const bad = (channel.corrupt ? tampered(channel.corrupt) : undefined) ?? abnormalEnd(out, ctx, 'while its syscalls were counted');
+  const record = channel.records.find((r) => r.t === 'count');
+  const ended = channel.records.find((r) => r.t === 'agent' || r.t === 'crash');
+  if (bad || !record || record.t !== 'count')
+    return [{ ...base, status: 'fail', message: bad ?? (ended ? 'the program did not survive the counting run' : 'the counting run did not finish'), details: outputDetails(out) }];
+  const left = leftoverResult(out, { kind: 'syscall-count', arch: ctx.arch }, 'the counting run');
+  if (left) return [{ ...left, name: base.name }];
+  const { n: counted, elsewhere } = countSyscalls(record.syscalls, spec.syscalls);
+  const what = spec.syscalls.join('/');
+  const [rule, limit, unit] =
+    spec.perCall !== undefined
+      ? (['exactly', Math.round(spec.perCall * calls), `${spec.perCall} per call`] as const)
+      : spec.maxPerCall !== undefined
+        ? (['at most', Math.floor(spec.maxPerCall * calls), `${spec.maxPerCall} per call`] as const)
+        : (['at most', spec.maxPerRun ?? 0, 'in the whole run'] as const);
+  const ok = (rule === 'exactly' ? counted === limit : counted <= limit) && !(ctx.kata.symbols.noLibc && elsewhere > 0);
+  const figures: SyscallFigures = { counted, limit, rule, calls, syscalls: spec.syscalls };
+  const compat = record.syscalls.filter((r) => r.compat).reduce((s, r) => s + r.n, 0);
+  const message = ok
+    ? `${counted} ${what} syscalls for ${calls} calls`
+    : elsewhere > 0 && ctx.kata.symbols.noLibc
+      ? `${elsewhere} of ${counted} ${what} syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
+      : `${counted} ${what} syscalls for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
+  return [
+    {
+      ...base,
+      status: ok ? 'pass' : 'fail',
+      message,
+      details: record.traced ? undefined : ['counted from qemu\'s -strace log: under emulation the count is what the emulator reports (docs/architecture.md)'],
+      syscalls: figures,
+    },
+  ];
 }
-

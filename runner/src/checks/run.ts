@@ -1,12 +1,11 @@
-// What every kind of check shares: the context of a run, the authenticated
-// run itself (runKeyed), and a run's outcome in words (abnormal ends,
+// What every kind of check shares: the context of a run, the run of the
+// judge itself (runJudge), and a run's outcome in words (abnormal ends,
 // crashes, leftover processes, the program's own output).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Arch, Kata } from '../manifest.js';
-import { type HarnessRecord, newRunKey, type ParsedChannel, parseChannel } from '../protocol.js';
+import type { CodeRanges } from '../build.js';
+import { type HarnessRecord, type ParsedChannel, parseChannel } from '../protocol.js';
+import { which } from '../targets.js';
 import { type CheckResult } from '../result.js';
 import { type RunOutcome, type RunRequest, runProgram } from '../sandbox.js';
 import { signalMeaning } from '../signals.js';
@@ -17,10 +16,9 @@ export interface CheckOptions {
   /** Overrides the kata's timeout per run, in ms. */
   timeoutMs?: number;
   /**
-   * Grading someone else's code: run it under the supervisor's seccomp guard,
-   * so it cannot signal the runner or the supervisor. Off for a learner's own
-   * checks: the guard adds ~45 ns to every syscall, and the course is about
-   * what a syscall costs. Ratio budgets hold either way (both loops pay it).
+   * Grading someone else's code: the agent may not use the 32-bit syscall
+   * ABI (int $0x80 gets -ENOSYS). A learner's own checks allow it, so that
+   * the x86-int80 kata can show what it does to a pointer.
    */
   guard?: boolean;
   /** Stops before the next run once aborted (a per-kata time limit); the run under way ends by its own timeout. */
@@ -33,7 +31,11 @@ export const EMULATION_SLOWDOWN = 4;
 export interface RunContext {
   kata: Kata;
   arch: Arch;
-  exe: string;
+  /** The judge (host program) and the agent it starts (the learner's). */
+  judge: string;
+  agent: string;
+  ranges: CodeRanges;
+  nostdlib: boolean;
   emulator?: string;
   timeoutMs: number;
   options: CheckOptions;
@@ -43,39 +45,34 @@ export function newSeed(): string {
   return randomBytes(8).readBigUInt64LE().toString();
 }
 
-export function command(ctx: RunContext, args: string[]): string[] {
-  return ctx.emulator ? [ctx.emulator, ctx.exe, ...args] : [ctx.exe, ...args];
-}
-
-interface KeyedRun {
+interface JudgeRun {
   out: RunOutcome;
   channel: ParsedChannel;
 }
 
 /**
- * One run with an authenticated results channel: a fresh random key, in a
- * file of a private directory, passed as `--key=FILE` right after the
- * program (the harness reads it, unlinks it and zeroes the argument before
- * any learner code runs). `prefix` goes in front of the program (a tracer).
+ * One run of the judge: it starts, confines and traces the agent itself, and
+ * writes its records to fd 3, which the agent never holds. The agent's
+ * command line and environment are the same in every mode.
  */
-export async function runKeyed(ctx: RunContext, args: string[], opts: Omit<RunRequest, 'argv' | 'resultsChannel'> & { prefix?: string[] }): Promise<KeyedRun> {
-  const key = newRunKey();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-key-'));
-  try {
-    const keyFile = path.join(dir, 'key');
-    writeFileSync(keyFile, key, { mode: 0o600 });
-    const program = [ctx.exe, `--key=${keyFile}`, ...args];
-    const { prefix, ...req } = opts;
-    const argv = prefix ? [...prefix, ...program] : ctx.emulator ? [ctx.emulator, ...program] : program;
-    const out = await runProgram({ ...req, argv, resultsChannel: true, trusted: !ctx.options.guard });
-    return { out, channel: parseChannel(out.results, key) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export async function runJudge(ctx: RunContext, args: string[], opts: Omit<RunRequest, 'argv' | 'resultsChannel'> = { timeoutMs: ctx.timeoutMs }): Promise<JudgeRun> {
+  const flags = [
+    `--agent=${ctx.agent}`,
+    `--learner-text=${ctx.ranges.learner.join('-')}`,
+    ...(ctx.ranges.runtime ? [`--runtime-text=${ctx.ranges.runtime.join('-')}`] : []),
+    ...(ctx.emulator ? [`--emulator=${which(ctx.emulator) ?? ctx.emulator}`] : []),
+    ...(ctx.nostdlib ? ['--nostdlib'] : []),
+    ...(ctx.options.guard ? ['--grading'] : []),
+    `--call-timeout-ms=${Math.round(ctx.timeoutMs)}`,
+  ];
+  // The supervisor's own timeout covers every case's agent, one after another.
+  const runTimeout = ctx.timeoutMs * (1 + (ctx.kata.checks.find((c) => c.kind === 'cases')?.cases.length ?? 1));
+  const out = await runProgram({ ...opts, timeoutMs: Math.max(opts.timeoutMs, runTimeout), argv: [ctx.judge, ...flags, ...args], resultsChannel: true });
+  return { out, channel: parseChannel(out.results) };
 }
 
 export function tampered(corrupt: string): string {
-  return `the results channel was tampered with (${corrupt}): nothing after that is believed`;
+  return `the judge's records could not be read (${corrupt}): a bug in the harness, not in your code`;
 }
 
 /** What went wrong with a run, in a sentence; undefined when it ended normally. */
@@ -105,30 +102,24 @@ export function outputDetails(out: RunOutcome): string[] {
   return details;
 }
 
-/** The stack pointer register, as the learner's asm calls it. */
-function spName(arch: Arch): string {
-  return arch === 'x86_64' ? 'rsp' : 'sp';
-}
-
 export type CrashRecord = Extract<HarnessRecord, { t: 'crash' }>;
 
-/** What the harness saw when the program crashed, in words: undefined when it adds nothing. */
+/** What the judge saw when the agent crashed, in words: undefined when it adds nothing. */
 export function crashClause(crash: CrashRecord | undefined, out: RunOutcome, arch: Arch): string | undefined {
   if (/stack smashing detected/.test(out.stderr))
     return 'the stack protector caught a write past the end of a buffer on the stack (it overwrote the frame of the function that called it)';
   if (!crash) return undefined;
-  if (crash.stack === 'outside')
-    return `the stack pointer was ${crash.sp} when it crashed, nowhere near the stack: asm that changes ${spName(arch)} (or leaves it changed) breaks every push, call and return after it`;
+  const sp = arch === 'x86_64' ? 'rsp' : 'sp';
   if ((crash.signal === 11 || crash.signal === 7) && crash.addr === crash.pc && crash.pc !== '0x0')
-    return `it jumped to ${crash.pc}, where there is no code: a return address or function pointer was overwritten (a stack overrun, or asm that moved ${spName(arch)})`;
+    return `it jumped to ${crash.pc}, where there is no code: a return address or function pointer was overwritten (a stack overrun, or asm that moved ${sp})`;
+  if (crash.learnerOffset) return `in your code (offset ${crash.learnerOffset} into it)`;
   return undefined;
 }
 
 export function crashDetails(crash: CrashRecord | undefined): string[] {
   if (!crash) return [];
-  return [`at the crash: faulting address ${crash.addr}, instruction ${crash.pc}, stack pointer ${crash.sp} (${crash.stack === 'unknown' ? 'stack bounds unknown' : `${crash.stack} the stack`})`];
+  return [`at the crash: faulting address ${crash.addr}, instruction ${crash.pc}, stack pointer ${crash.sp}${crash.mainThread ? '' : ' (in another thread or process of yours)'}`];
 }
-
 /**
  * A program that left processes running after it ended fails, whatever else
  * it did: the supervisor killed them, and names them here. Nothing to say

@@ -6,7 +6,7 @@ import { budgetHere, figuresOf, isUnstable, judgeBudget } from '../budget.js';
 import { type BudgetFigures, type CheckResult } from '../result.js';
 import { type RunOutcome } from '../sandbox.js';
 import { isEmulated } from '../targets.js';
-import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runKeyed, tampered } from './run.js';
+import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 type BenchRecord = Extract<HarnessRecord, { t: 'bench' }>;
 
@@ -43,13 +43,14 @@ export function figuresBeyondUsage(bench: { learner: Series; reference: Series }
 }
 
 async function timingRun(ctx: RunContext, spec: NsPerCallCheck, epochs: number): Promise<{ bench?: BenchRecord; problem?: string; out: RunOutcome }> {
-  const { out, channel } = await runKeyed(ctx, ['bench', newSeed(), spec.bench, String(epochs), ...scalingReference(spec)], { timeoutMs: ctx.timeoutMs, emulated: !!ctx.emulator });
+  const { out, channel } = await runJudge(ctx, ['bench', newSeed(), spec.bench, String(epochs), ...scalingReference(spec)], { timeoutMs: ctx.timeoutMs * 4 });
   const found = channel.records.find((r): r is BenchRecord => r.t === 'bench' && r.name === spec.bench);
   const beyond = found && !channel.corrupt ? figuresBeyondUsage(found, out) : undefined;
   const problem =
     (channel.corrupt ? tampered(channel.corrupt) : undefined) ??
     abnormalEnd(out, ctx, 'while being timed') ??
-    (beyond ? `the results channel was tampered with: ${beyond}` : undefined) ??
+    (beyond ? `the timing does not add up: ${beyond}` : undefined) ??
+    (channel.records.some((r) => r.t === 'agent' || r.t === 'crash') ? 'the program did not survive being timed' : undefined) ??
     (leftoverResult(out, { kind: 'ns-per-call', arch: ctx.arch }, 'the timing run')?.message) ??
     (found ? undefined : 'the timing run reported nothing');
   return { bench: problem ? undefined : found, problem, out };
@@ -109,6 +110,24 @@ export async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<
         ],
       },
     ];
+  }
+  // While timed, the kernel counted the agent's syscalls (where it allows a tracepoint counter):
+  // code that skips the syscall only when it is not traced fails here.
+  const count = ctx.kata.checks.find((c) => c.kind === 'syscall-count');
+  const perCall = run.bench!.syscallsPerCall;
+  const wanted = count && count.kind === 'syscall-count' ? (count.perCall ?? count.maxPerCall) : undefined;
+  if (perCall !== undefined && wanted !== undefined && count?.kind === 'syscall-count') {
+    const low = count.perCall !== undefined && perCall < count.perCall * 0.98;
+    const high = perCall > wanted * 1.02 + 0.01;
+    if (low || high)
+      return [
+        {
+          ...base,
+          status: 'fail',
+          message: `while being timed your code made ${perCall.toFixed(2)} syscalls per call, where the count asks for ${count.perCall !== undefined ? 'exactly' : 'at most'} ${wanted}: it behaves differently when it is timed`,
+          details: ['counted by the kernel (a perf tracepoint on raw_syscalls:sys_enter) during the timed run itself'],
+        },
+      ];
   }
   const { f, budget, verdict } = e;
   if ('error' in budget) return [{ ...base, status: 'error', message: budget.error }];

@@ -7,7 +7,7 @@ import type { CheckResult, KataResult } from '../result.js';
 import type { GradedKataSpec } from './config.js';
 import type { ScoredCheck, ScoredKata } from './model.js';
 
-const isCorrectness = (c: CheckResult) => c.kind === 'case' || c.kind === 'exit-status';
+const isCorrectness = (c: CheckResult) => c.kind === 'case';
 const isPerformance = (c: CheckResult) => c.kind === 'ns-per-call' || c.kind === 'syscall-count';
 
 const round = (x: number) => Math.round(x * 100) / 100;
