@@ -28,9 +28,9 @@ static const struct kata_reply *call_write(int fd, const void *buf, size_t len, 
 
 static void check_write(const struct kata_reply *r, int fd_in_agent, size_t len, long want, int64_t magic)
 {
-	kata_expect_i64("return value (bytes written)", want, r->ret[0]);
 	int64_t args[3] = { fd_in_agent, KATA_ANY, (int64_t)len };
 	kata_expect_syscall("raw_write", r, SYS_write, 3, args, want);
+	kata_expect_i64("return value (bytes written)", want, r->ret[0]);
 	kata_expect_clobbers("raw_write", r, magic);
 }
 
@@ -48,8 +48,9 @@ static void pipe_roundtrip(void)
 	close(fds[1]);
 	ssize_t n = read(fds[0], got, sizeof(got));
 	close(fds[0]);
-	kata_expect_bytes("bytes read back from the pipe", sent, len, got, n < 0 ? 0 : (size_t)n);
+	/* The syscall first: when the bytes are wrong, it says why. */
 	check_write(r, KATA_AGENT_FD_BASE, len, (long)len, magic);
+	kata_expect_bytes("bytes read back from the pipe", sent, len, got, n < 0 ? 0 : (size_t)n);
 }
 
 static void file_roundtrip(void)
@@ -65,8 +66,8 @@ static void file_roundtrip(void)
 	const struct kata_reply *r = call_write(fd, sent, len, magic);
 	ssize_t n = pread(fd, got, sizeof(got), 0);
 	close(fd);
-	kata_expect_bytes("file contents", sent, len, got, n < 0 ? 0 : (size_t)n);
 	check_write(r, KATA_AGENT_FD_BASE, len, (long)len, magic);
+	kata_expect_bytes("file contents", sent, len, got, n < 0 ? 0 : (size_t)n);
 }
 
 static void zero_length(void)

@@ -73,6 +73,7 @@ static struct {
 	int crash_sig;
 	pid_t crash_tid;
 	uint64_t crash_addr, crash_pc, crash_sp;
+	const char *crash_stack;   /* where its sp was: "inside" or "outside" the stack, or "unknown" */
 	/* perf tracepoint raw_syscalls:sys_enter on the agent, or -1 */
 	int syscall_counter;
 } A = { .sock = -1, .sigfd = -1, .syscall_counter = -1 };
@@ -212,6 +213,30 @@ static void on_syscall_stop(pid_t t)
 	}
 }
 
+/* Whether `sp` is inside the [stack] mapping of `tid`'s process (threads
+ * other than the main one run on stacks /proc does not name: unknown). */
+static const char *stack_place(pid_t tid, uint64_t sp)
+{
+	if (tid != A.pid)
+		return "unknown";
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return "unknown";
+	const char *where = "unknown";
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+			/* the stack grows down: a little below its low end is still it */
+			where = sp + 65536 >= lo && sp <= hi ? "inside" : "outside";
+			break;
+		}
+	}
+	fclose(f);
+	return where;
+}
+
 static int is_fatal(int sig)
 {
 	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS ||
@@ -264,6 +289,7 @@ static void on_wait(pid_t t, int st)
 		A.crash_addr = (uint64_t)(uintptr_t)si.si_addr;
 		A.crash_pc = info.instruction_pointer;
 		A.crash_sp = info.stack_pointer;
+		A.crash_stack = stack_place(t, A.crash_sp);
 	}
 	resume(t, sig);
 }
@@ -523,8 +549,15 @@ static ssize_t await_message(double timeout_s)
 			ssize_t n = recv(A.sock, msgbuf, sizeof(msgbuf), MSG_DONTWAIT);
 			if (n > 0)
 				return n;
-			if (n == 0 && !A.dead) /* the agent closed its end */
+			if (n == 0 && !A.dead) {
+				/* The agent closed its end: most often because it is exiting.
+				 * Its end comes in a moment; say which it was. */
+				for (int i = 0; i < 50 && !A.dead; i++) {
+					usleep(2000);
+					drain_waits();
+				}
 				return 0;
+			}
 		}
 		if (A.dead)
 			return 0;
@@ -566,7 +599,7 @@ static void agent_failed(ssize_t why)
 			uint64_t at = A.crash_pc;
 			int in_learner = at >= cfg.learner_lo && at < cfg.learner_hi;
 			judge_crash_record(sig, A.crash_addr, A.crash_pc, A.crash_sp, in_learner,
-					   in_learner ? at - cfg.learner_lo : 0, A.crash_tid == A.pid);
+					   in_learner ? at - cfg.learner_lo : 0, A.crash_tid == A.pid, A.crash_stack);
 		} else {
 			judge_agent_end_record("signal", 0, sig);
 		}

@@ -61,7 +61,7 @@ int agent_can_count_timed(void);
 
 /* Records (judge.c). */
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
-			int pid_is_main);
+			int main_thread, const char *stack);
 void judge_error_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void judge_agent_end_record(const char *how, int code, int sig);
 void judge_leftover_record(int count);

@@ -48,7 +48,7 @@ export type HarnessRecord =
       references: Record<string, number>;
     }
   | { t: 'count'; name: string; calls: number; traced: boolean; total: number; elsewhere: number; syscalls: CountRow[] }
-  | { t: 'crash'; case: string; signal: number; addr: string; pc: string; sp: string; learnerOffset?: string; mainThread: boolean }
+  | { t: 'crash'; case: string; signal: number; addr: string; pc: string; sp: string; learnerOffset?: string; mainThread: boolean; stack?: 'inside' | 'outside' | 'unknown' }
   | { t: 'tables'; cases: string[]; benches: string[]; counts: string[] }
   | { t: 'done' };
 

@@ -21,6 +21,9 @@ const COMPILER_SUPPORT = new Set(['memcpy', 'memset', 'memmove', 'memcmp', '__st
 /** Run-time symbol lookup: a way around the import check, named as such. */
 const DYNAMIC_LOOKUP = new Set(['dlopen', 'dlmopen', 'dlsym', 'dlvsym', 'dladdr', 'dlinfo', 'dl_iterate_phdr']);
 
+/** What the kata's agent.c defines in the learner's unit (kata-agent.h). */
+const AGENT_TABLES = new Set(['kata_agent_calls']);
+
 /** The harness's own functions (kata.h, kata-timing.h): the driver's to call, never the learner's. */
 function isHarnessSymbol(name: string): boolean {
   return /^kata_/.test(name);
@@ -165,7 +168,7 @@ export async function checkSymbols(kata: Kata, tc: Toolchain, object: string, sh
     problems.push(`${shown} makes ${name} an indirect function (ifunc): its resolver would run while the program loads, before the harness`);
   const asked = new Set(kata.symbols.define);
   for (const [name] of globals) {
-    if (asked.has(name) || ifuncs.has(name) || isHarnessSymbol(name)) continue;
+    if (asked.has(name) || ifuncs.has(name) || AGENT_TABLES.has(name)) continue;
     problems.push(
       `${shown} defines ${name}, which the kata does not ask for: it could replace the harness's own (make a helper \`static\`)`,
     );
@@ -248,7 +251,8 @@ export async function checkInlined(kata: Kata, tc: Toolchain, object: string, sh
     const label = /^[0-9a-f]+ <(.+)>:$/.exec(line);
     if (label) fn = label[1]!;
     if (!fn.startsWith('probe_')) continue;
-    const call = /\b(?:call|bl|b|jmp)\b.*<([A-Za-z_]\w*)(?:\+0x[0-9a-f]+)?>/.exec(line) ?? /R_(?:X86_64_PLT32|X86_64_PC32|AARCH64_CALL26|AARCH64_JUMP26)\s+([A-Za-z_]\w*)/.exec(line);
+    // A call or tail call: to a local function (resolved), or through a call relocation.
+    const call = /\t(?:call|jmp|bl|b)\s+[0-9a-f]+ <([A-Za-z_]\w*)>/.exec(line) ?? /R_(?:X86_64_PLT32|AARCH64_CALL26|AARCH64_JUMP26)\s+([A-Za-z_]\w*)/.exec(line);
     const target = call?.[1];
     if (target && asked.has(target))
       return {

@@ -1,22 +1,21 @@
 // Hostile submissions: learner files written to cheat, to hang the job, to
-// leave processes behind or to drown the runner, each with the verdict and the
-// words the runner must give (runner/test/fixtures/hostile/<name>/), under both
-// sandboxes; and after each, no process of it may be left. Then the pieces
-// underneath: the results channel's authentication (the harness's HMAC-SHA256
-// against Node's), the supervisor's seccomp guard, the rusage cross-check.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+// leave processes behind, to reach outside their directory or to drown the
+// runner, each with the verdict and the words the runner must give
+// (runner/test/fixtures/hostile/<name>/), under both sandboxes; and after
+// each, no process of it may be left and nothing it tried to write may
+// exist. Then the pieces underneath: the supervisor's report, the records'
+// schema, the rusage cross-check.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityOf } from '../src/availability.js';
-import { harnessObjects } from '../src/build.js';
 import { checkKata, figuresBeyondUsage } from '../src/judge.js';
 import { findKata } from '../src/katas.js';
-import { nativeDir, solutionFile, workspaceDir } from '../src/paths.js';
-import { newRunKey, parseChannel, recordMac } from '../src/protocol.js';
+import { solutionFile, workspaceDir } from '../src/paths.js';
+import { parseChannel } from '../src/protocol.js';
 import { runProgram } from '../src/sandbox.js';
-import { hostArch, toolchainFor } from '../src/targets.js';
+import { hostArch } from '../src/targets.js';
 
 const root = path.join(import.meta.dirname, 'fixtures', 'hostile');
 const support = path.join(root, '_support');
@@ -31,6 +30,15 @@ interface Expected {
   strays?: number;
   /** Lines the program's stderr must contain (what it learnt while attacking). */
   stderr?: string[];
+  /** Files the fixture tried to create outside its directory: none may exist afterwards. */
+  absent?: string[];
+  /** What the machine must allow for the fixture to be caught (else the test is skipped). */
+  requires?: 'timed-syscall-count';
+}
+
+/** Whether the judge can count the agent's syscalls while it is timed (a perf tracepoint, as root). */
+function timedSyscallCount(): boolean {
+  return process.getuid?.() === 0 && existsSync('/sys/kernel/tracing/events/raw_syscalls/sys_enter/id');
 }
 
 const fixtures = readdirSync(root).filter((n) => existsSync(path.join(root, n, 'expected.json')));
@@ -80,9 +88,12 @@ const onX86 = hostArch === 'x86_64';
 describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)', (sandbox) => {
   beforeAll(() => {
     process.env.SYSCALL_KATAS_SANDBOX = sandbox;
+    // The fixtures' shared helpers, as a system header (a learner's file may include no other kind).
+    process.env.CPATH = support;
   });
   afterAll(() => {
     delete process.env.SYSCALL_KATAS_SANDBOX;
+    delete process.env.CPATH;
   });
 
   for (const name of fixtures) {
@@ -90,11 +101,13 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
     it(name, async (ctx) => {
       const kata = findKata(expected.kata);
       if (!(await availabilityOf(kata)).available) return ctx.skip();
+      if (expected.requires === 'timed-syscall-count' && !timedSyscallCount()) return ctx.skip();
       const result = await checkKata(kata, path.join(root, name, 'exercise.c'), { timeoutMs: expected.timeoutMs, guard: true });
-      expect(result.status).toBe(expected.status);
       const failing = result.checks.find((c) => c.status === 'fail');
-      expect(failing?.name).toBe(expected.check);
+      expect(result.status, JSON.stringify(failing ?? result.checks.find((c) => c.status !== 'pass'))).toBe(expected.status);
+      expect(failing?.name ?? null).toBe(expected.check);
       for (const part of expected.message) expect(failing?.message).toContain(part);
+      for (const file of expected.absent ?? []) expect(existsSync(file), `${file} was written`).toBe(false);
 
       // What the fixture told us on stderr (the details carry it), and its escapees: all gone.
       const text = JSON.stringify(result);
@@ -136,98 +149,25 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
   });
 });
 
-describe.runIf(onX86)('the results channel: the harness signs, the runner checks', () => {
-  let dir: string;
-  let exe: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-channel-'));
-    const tc = toolchainFor('x86_64');
-    const harness = await harnessObjects(tc, path.join(workspaceDir(), '.cache', 'build'));
-    expect(harness.error).toBeUndefined();
-    exe = path.join(dir, 'driver');
-    execFileSync(tc.cc, ['-O2', '-std=gnu11', '-I', path.join(nativeDir, 'include'), path.join(support, 'channel-driver.c'), ...harness.objs!, '-o', exe]);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** Runs the driver by hand (no fd 3: the records come on stdout) with a fresh key. */
-  const run = () => {
-    const key = newRunKey();
-    const keyFile = path.join(dir, `key-${Math.random().toString(36).slice(2)}`);
-    writeFileSync(keyFile, key, { mode: 0o600 });
-    const r = spawnSync(exe, [`--key=${keyFile}`, 'cases', '42'], { encoding: 'utf8' });
-    return { key, keyFile, text: r.stdout, status: r.status };
-  };
-
-  it("every record's MAC is Node's HMAC-SHA256 of the line, across every padding boundary", () => {
-    const { key, keyFile, text, status } = run();
-    expect(status).toBe(0);
-    expect(existsSync(keyFile)).toBe(false); // read, then unlinked, before any learner code
-    const channel = parseChannel(text, key);
-    expect(channel.corrupt).toBeUndefined();
-    const lines = text.trimEnd().split('\n');
-    expect(channel.records).toHaveLength(lines.length);
-    expect(lines.length).toBeGreaterThan(300);
-    expect(new Set(lines.map((l) => l.length)).size).toBeGreaterThan(150); // many lengths: every block boundary
-    // Independently of parseChannel: the MAC is the HMAC of the text before ,"mac":
-    for (const line of lines) {
-      const at = line.lastIndexOf(',"mac":"');
-      expect(line.slice(at + 8, at + 40)).toBe(recordMac(key, line.slice(0, at)));
-    }
-    const wrong = channel.records.filter((r) => r.t === 'expect' && r.expected !== r.got);
-    expect(wrong).toEqual([]); // the cmdline case: the key's path is gone from /proc/self/cmdline
-    expect(channel.records.at(-1)?.t).toBe('done');
-  });
-
-  it('believes nothing forged, replayed, reordered or dropped', () => {
-    const { key, text } = run();
-    const lines = text.trimEnd().split('\n');
-    const join = (ls: string[]) => `${ls.join('\n')}\n`;
-    const edited = (i: number, f: (l: string) => string) => join(lines.map((l, j) => (j === i ? f(l) : l)));
-
-    expect(parseChannel(edited(3, (l) => l.replace('"note"', '"nOte"')), key).corrupt).toMatch(/line 4: .*schema|line 4: its MAC does not match/);
-    expect(parseChannel(edited(5, (l) => l.replace(/"text":"(.)/, '"text":"Z')), key).corrupt).toMatch(/line 6: its MAC does not match/);
-    expect(parseChannel(join([...lines.slice(0, 4), lines[2]!, ...lines.slice(4)]), key).corrupt).toMatch(/line 5 is out of sequence/);
-    expect(parseChannel(join([lines[0]!, lines[2]!, lines[1]!, ...lines.slice(3)]), key).corrupt).toMatch(/line 2 is out of sequence/);
-    expect(parseChannel(join([...lines.slice(0, 6), ...lines.slice(7)]), key).corrupt).toMatch(/line 7 is out of sequence/);
-    expect(parseChannel(text, newRunKey()).corrupt).toMatch(/line 1: its MAC does not match/);
-    expect(parseChannel(`${text}{"t":"done"}\n`, key).corrupt).toMatch(/carries no MAC/);
-    expect(parseChannel(`${text}\n`, key).corrupt).toMatch(/is empty/);
-    // A record of another run, MAC and all, is a stranger here.
-    const other = run();
-    expect(parseChannel(join([...lines.slice(0, 3), other.text.split('\n')[3]!]), key).corrupt).toMatch(/line 4: its MAC does not match/);
+describe('the judge\'s records', () => {
+  it('are believed only when each line is a record of the schema: nothing after the first that is not', () => {
+    const good = '{"t":"hello","v":2,"mode":"cases","arch":"x86_64"}\n{"t":"begin","case":"pipe"}\n';
+    expect(parseChannel(good).corrupt).toBeUndefined();
+    expect(parseChannel(`${good}{"t":"begin","case":1}\n{"t":"done"}\n`)).toMatchObject({ records: [{}, {}], corrupt: expect.stringMatching(/line 3/) });
+    expect(parseChannel(`${good}not json\n`).corrupt).toMatch(/line 3 is not JSON/);
+    expect(parseChannel(`${good}{"t":"crash","case":"x","signal":11,"addr":"0x0","pc":"0x1","sp":"0x2","mainThread":"yes"}\n`).corrupt).toMatch(/line 3/);
   });
 });
 
 describe.runIf(onX86).each(['addon', 'node'])('the supervisor (%s sandbox)', (sandbox) => {
   let dir: string;
-  let probe: string;
   beforeAll(() => {
     process.env.SYSCALL_KATAS_SANDBOX = sandbox;
-    dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-guard-'));
-    probe = path.join(dir, 'guard-probe');
-    execFileSync(toolchainFor('x86_64').cc, ['-O2', path.join(support, 'guard-probe.c'), '-o', probe]);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-supervisor-'));
   });
   afterAll(() => {
     delete process.env.SYSCALL_KATAS_SANDBOX;
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  const results = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
-
-  it('refuses every signal aimed at itself, at the runner or at everyone, and joining their groups (EPERM), on both syscall ABIs', async () => {
-    const out = await runProgram({ argv: [probe, String(process.pid)], timeoutMs: 5000 });
-    expect(out.containment).toBe('supervisor');
-    expect(out.guardProblem).toBeUndefined();
-    const r = results(out.stdout);
-    for (const name of ['kill(-1)', 'kill(-1 low half)', 'kill(supervisor)', 'kill(-supervisor)', 'kill(runner)', 'tgkill(supervisor)', 'pidfd_open(supervisor)', 'int80 kill(-1)', 'int80 kill(supervisor)', "setpgid(supervisor's group)", "setpgid(runner's group)"])
-      expect(r[name], name).toBe('-1');
-    expect(r['kill(self)']).toBe('0'); // its own processes are its own business
-    expect(r['setpgid(own group)']).toBe('0');
-  });
-
-  it("installs no guard for the runner's own programs (trusted)", async () => {
-    const out = await runProgram({ argv: [probe, String(process.pid)], timeoutMs: 5000, trusted: true });
-    expect(results(out.stdout)['kill(supervisor)']).toBe('0');
   });
 
   it('reports exit codes, signals, timeouts and programs that cannot start as the program, not itself', async () => {
@@ -237,6 +177,17 @@ describe.runIf(onX86).each(['addon', 'node'])('the supervisor (%s sandbox)', (sa
     expect(slow).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
     expect(slow.durationMs).toBeLessThan(2000);
     expect((await runProgram({ argv: ['/nonexistent/prog'], timeoutMs: 5000 })).spawnError).toMatch(/^ENOENT: no such file or directory, exec '\/nonexistent\/prog'/);
+  });
+
+  it('reports on fd 3 after the program, so a program cannot write after it, and a forged report is no report', async () => {
+    // A program that writes a report-shaped line of its own on fd 3: the supervisor's comes last and wins.
+    const forged = '{"t":"supervisor","v":1,"pid":1,"execErrno":0,"reaped":true,"code":0,"timedOut":false,"durationMs":1,"leftovers":0,"named":[],"unkilled":0,"userUs":0,"systemUs":0,"maxRssKb":0,"voluntarySwitches":0,"involuntarySwitches":0}';
+    const out = await runProgram({ argv: ['/bin/sh', '-c', `echo '${forged}' >&3; exit 9`], timeoutMs: 5000, resultsChannel: true });
+    expect(out).toMatchObject({ code: 9, supervisorProblem: undefined });
+    expect(out.results.trim()).toBe(forged); // the program's own line stays with its output, as a record to judge
+    // A malformed report (a field of the wrong type) is no report: the run is not believed, nothing crashes.
+    const bad = await runProgram({ argv: [path.join(dir, 'none')], timeoutMs: 5000 });
+    expect(bad.spawnError ?? bad.supervisorProblem).toBeTruthy();
   });
 });
 

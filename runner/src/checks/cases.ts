@@ -126,6 +126,7 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
         name: 'processes',
         status: 'fail',
         message: `left ${left.count} process${left.count > 1 ? 'es' : ''} running after case '${name}'; the judge killed ${left.count > 1 ? 'them' : 'it'}: a program must not leave anything behind`,
+        details: outputDetails(out),
       });
   }
   if (channel.corrupt) results.push({ ...base, name: 'records', status: 'error', message: tampered(channel.corrupt) });

@@ -110,6 +110,8 @@ export function crashClause(crash: CrashRecord | undefined, out: RunOutcome, arc
     return 'the stack protector caught a write past the end of a buffer on the stack (it overwrote the frame of the function that called it)';
   if (!crash) return undefined;
   const sp = arch === 'x86_64' ? 'rsp' : 'sp';
+  if (crash.stack === 'outside')
+    return `the stack pointer was ${crash.sp} when it crashed, nowhere near the stack: asm that changes ${sp} (or leaves it changed) breaks every push, call and return after it`;
   if ((crash.signal === 11 || crash.signal === 7) && crash.addr === crash.pc && crash.pc !== '0x0')
     return `it jumped to ${crash.pc}, where there is no code: a return address or function pointer was overwritten (a stack overrun, or asm that moved ${sp})`;
   if (crash.learnerOffset) return `in your code (offset ${crash.learnerOffset} into it)`;
