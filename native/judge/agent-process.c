@@ -499,17 +499,20 @@ void agent_stop(void)
 {
 	if (!A.pid)
 		return;
-	/* What the agent left running besides itself. */
+	/* What the agent left running besides itself: other processes, not its threads. */
 	int left = 0;
-	if (!A.dead)
-		for (int i = 0; i < A.ntids; i++) {
-			if (A.tids[i] == A.pid)
-				continue;
-			char path[64];
-			snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)A.pid, (int)A.tids[i]);
-			if (access(path, F_OK) != 0) /* not one of the main process's threads: a process */
-				left++;
-		}
+	pid_t left_pids[32];
+	for (int i = 0; i < A.ntids; i++) {
+		if (A.tids[i] == A.pid)
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)A.pid, (int)A.tids[i]);
+		if (!A.dead && access(path, F_OK) == 0)
+			continue; /* a thread of the agent */
+		if (left < 32)
+			left_pids[left] = A.tids[i];
+		left++;
+	}
 	for (int i = 0; i < A.ntids; i++)
 		kill(A.tids[i], SIGKILL);
 	kill(-A.pid, SIGKILL);
@@ -523,7 +526,7 @@ void agent_stop(void)
 		on_wait(t, st);
 	}
 	if (left && judge_in_case)
-		judge_leftover_record(left);
+		judge_leftover_record(left, left_pids, left < 32 ? left : 32);
 	if (A.sock >= 0)
 		close(A.sock);
 	close_counter();

@@ -183,12 +183,15 @@ void judge_agent_end_record(const char *how, int code, int sig)
 	rec_send(&o);
 }
 
-void judge_leftover_record(int count)
+void judge_leftover_record(int count, const pid_t *pids, int named)
 {
 	struct out o;
 	rec_begin(&o, "leftover");
 	rec_case(&o);
-	rec_fmt(&o, ",\"count\":%d", count);
+	rec_fmt(&o, ",\"count\":%d,\"pids\":[", count);
+	for (int i = 0; i < named; i++)
+		rec_fmt(&o, "%s%d", i ? "," : "", (int)pids[i]);
+	rec_str(&o, "]");
 	rec_send(&o);
 }
 

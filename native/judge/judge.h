@@ -64,6 +64,6 @@ void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in
 			int main_thread, const char *stack);
 void judge_error_record(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void judge_agent_end_record(const char *how, int code, int sig);
-void judge_leftover_record(int count);
+void judge_leftover_record(int count, const pid_t *pids, int named);
 
 #endif

@@ -34,7 +34,7 @@ export type HarnessRecord =
   | { t: 'note'; case: string; text: string }
   | { t: 'error'; case: string; message: string }
   | { t: 'agent'; case: string; how: 'timeout' | 'exit' | 'signal' | 'closed' | 'protocol' | 'lockdown'; code?: number; signal?: number }
-  | { t: 'leftover'; case: string; count: number }
+  | { t: 'leftover'; case: string; count: number; pids?: number[] }
   | {
       t: 'bench';
       name: string;

@@ -72,6 +72,13 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
       details: outputDetails(out),
     });
   }
+  // The program's output, shown once: with the first case that fails.
+  let outputShown = false;
+  const once = () => {
+    if (outputShown) return [];
+    outputShown = true;
+    return outputDetails(out);
+  };
   for (const name of spec.cases) {
     const label = { ...base, name: `case ${name}` };
     const records = byCase.get(name) ?? [];
@@ -96,7 +103,7 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
           wrong.kind === 'bool'
             ? `${wrong.what}${wrong.detail ? `: ${wrong.detail}` : ': no'}`
             : `${wrong.what}: expected ${formatValue(wrong.kind, wrong.expected)}, got ${formatValue(wrong.kind, wrong.got)}`,
-        details: [...notes, ...(diff ? [diff] : [])],
+        details: [...notes, ...(diff ? [diff] : []), ...once()],
       });
     } else if (crash) {
       const sig = signalName(crash.signal);
@@ -126,7 +133,7 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
         name: 'processes',
         status: 'fail',
         message: `left ${left.count} process${left.count > 1 ? 'es' : ''} running after case '${name}'; the judge killed ${left.count > 1 ? 'them' : 'it'}: a program must not leave anything behind`,
-        details: outputDetails(out),
+        details: [`killed: ${(left.pids ?? []).map((p) => `pid ${p} (yours)`).join(', ')}${left.count > (left.pids?.length ?? 0) ? `, and ${left.count - (left.pids?.length ?? 0)} more` : ''}`, ...outputDetails(out)],
       });
   }
   if (channel.corrupt) results.push({ ...base, name: 'records', status: 'error', message: tampered(channel.corrupt) });
