@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Arch, Kata } from './manifest.js';
 import { displayPath, driverFile, exercisesDir, nativeDir, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
@@ -74,8 +75,12 @@ function fingerprint(kata: Kata, tc: Toolchain, learnerSource: string): string {
   h.update(readFileSync(driverFile(kata.id)));
   h.update(readFileSync(agentFile(kata.id)));
   for (const f of nativeSources()) h.update(readFileSync(f));
+  for (const f of RUNNER_CHECKS) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 32);
 }
+
+/** The runner's own code that decides a build's outcome: a change to it is a new build. */
+const RUNNER_CHECKS = ['build.js', 'symbols.js'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
 
 /** Compiler output, trimmed to what a learner reads: the lines that matter first. */
 function compilerDetails(stderr: string): string[] {

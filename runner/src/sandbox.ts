@@ -22,7 +22,7 @@
 // supervisor cannot be built: programs then run as before, in a process group
 // killed as a whole, and RunOutcome.containment says so.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { supervisorProgram } from './build.js';
@@ -407,6 +407,9 @@ export async function runProgram(req: RunRequest): Promise<RunOutcome> {
   const kind = await sandboxKind();
   const supervisor = await supervisorProgram();
   const ownDir = req.cwd ? undefined : mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-run-'));
+  // Searchable, not listable: an agent running under a uid of its own (the judge
+  // runs as root) must reach its own directory inside this one by path.
+  if (ownDir) chmodSync(ownDir, 0o711);
   // Our files (outputs, the report) are kept out of the working directory.
   const files = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-out-'));
   const limit = req.outputLimit ?? DEFAULT_OUTPUT_LIMIT;

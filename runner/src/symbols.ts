@@ -22,7 +22,7 @@ const COMPILER_SUPPORT = new Set(['memcpy', 'memset', 'memmove', 'memcmp', '__st
 const DYNAMIC_LOOKUP = new Set(['dlopen', 'dlmopen', 'dlsym', 'dlvsym', 'dladdr', 'dlinfo', 'dl_iterate_phdr']);
 
 /** What the kata's agent.c defines in the learner's unit (kata-agent.h). */
-const AGENT_TABLES = new Set(['kata_agent_calls']);
+const AGENT_TABLES = new Set(['kata_agent_calls', 'kata_nolibc_main']);
 
 /** The harness's own functions (kata.h, kata-timing.h): the driver's to call, never the learner's. */
 function isHarnessSymbol(name: string): boolean {
