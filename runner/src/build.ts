@@ -80,7 +80,7 @@ function fingerprint(kata: Kata, tc: Toolchain, learnerSource: string): string {
 }
 
 /** The runner's own code that decides a build's outcome: a change to it is a new build. */
-const RUNNER_CHECKS = ['build.js', 'symbols.js'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
+const RUNNER_CHECKS = ['build', 'symbols'].map((f) => fileURLToPath(new URL(`${f}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url)));
 
 /** Compiler output, trimmed to what a learner reads: the lines that matter first. */
 function compilerDetails(stderr: string): string[] {

@@ -161,12 +161,12 @@ describe('grade', () => {
 
   it('a course config sets points and the performance share (correct but slow earns part)', async () => {
     const dir = tmp('slow');
-    copyFileSync(path.join(repo, 'runner', 'bench', 'naive', 'x86-cost-two-calls.c'), path.join(dir, 'x86-cost.c'));
+    copyFileSync(path.join(repo, 'runner', 'bench', 'naive', 'x86-cost-busy.c'), path.join(dir, 'x86-cost.c'));
     const cfg = path.join(dir, 'course.json');
     writeFileSync(cfg, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-cost', points: 20, performanceShare: 0.5 }] }));
     const r = JSON.parse((await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json'])).stdout) as Report;
     expect(r.maxScore).toBe(20);
-    expect(r.score).toBe(15); // correctness 10 + syscall count 5; the time budget's 5 lost
+    expect(r.score).toBe(15); // correctness 10 + syscall count 5; the time budget's 5 lost (it does 100 ns of busy work per call)
   });
 
   it('a kata that outlives its time limit scores 0 as timed out, and grading goes on', async () => {
