@@ -3,7 +3,7 @@
 export type Arch = 'x86_64' | 'aarch64';
 export type TargetArch = Arch | 'any';
 export type Requirement = 'strace' | 'liburing' | 'io_uring' | 'vdso' | 'native-arch';
-export type BuildMode = 'link' | 'include' | 'nostdlib';
+export type BuildMode = 'link' | 'nostdlib';
 
 export interface CasesCheck {
   kind: 'cases';
