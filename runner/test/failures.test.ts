@@ -35,3 +35,21 @@ describe.runIf(hostArch === 'x86_64').each(['addon', 'node'])('what a learner se
     });
   }
 });
+
+// The driver contract: the judge lists its tables, and a kata.json that
+// disagrees with them is a course error, never a case silently dropped.
+describe.runIf(hostArch === 'x86_64')('a manifest and a driver that disagree', () => {
+  const solution = path.join(import.meta.dirname, '..', '..', 'solutions', 'x86-write', 'exercise.c');
+  it('a case check.c has and kata.json does not list is an error, not a pass', async () => {
+    const kata = { ...findKata('x86-write'), checks: [{ kind: 'cases' as const, cases: ['pipe', 'file', 'zero-length'] }] };
+    const result = await checkKata(kata, solution);
+    expect(result.status).toBe('error');
+    expect(result.reason).toContain("check.c has case bad-fd that kata.json does not list");
+  });
+  it('a case kata.json lists and check.c does not have is an error', async () => {
+    const kata = { ...findKata('x86-write'), checks: [{ kind: 'cases' as const, cases: ['pipe', 'file', 'zero-length', 'bad-fd', 'huge'] }] };
+    const result = await checkKata(kata, solution);
+    expect(result.status).toBe('error');
+    expect(result.reason).toContain('kata.json lists case huge that check.c does not have');
+  });
+});

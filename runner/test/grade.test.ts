@@ -113,7 +113,9 @@ describe('grade', () => {
     const output = path.join(dir, 'output');
     writeFileSync(output, '');
     const { stdout } = await cli(['grade', '--submission', solved, '--format', 'classroom', '--katas', 'x86-write'], { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: path.join(dir, 'summary') });
-    const direct = JSON.parse(stdout.slice(0, stdout.indexOf('\n}\n') + 2)) as { version: number; status: string; max_score: number; tests: { status: string; score: number }[] };
+    // In an Actions log the report comes quarantined: between ::stop-commands::<token> and ::<token>::.
+    const body = stdout.slice(stdout.indexOf('\n') + 1);
+    const direct = JSON.parse(body.slice(0, body.indexOf('\n}\n') + 2)) as { version: number; status: string; max_score: number; tests: { status: string; score: number }[] };
     expect(direct).toMatchObject({ version: 1, status: 'pass', max_score: 10 });
     const line = readFileSync(output, 'utf8').trim();
     expect(line.startsWith('result=')).toBe(true);
@@ -146,6 +148,32 @@ describe('grade', () => {
     expect(stdout).toContain('INJECTED'); // shown, but escaped or quarantined
     expect(stdout).not.toMatch(/^::error::INJECTED/m);
     expect(stdout).not.toMatch(/^::add-mask::/m);
+  });
+
+  it('a report written to stdout in a GitHub Actions log is quarantined too', async () => {
+    const dir = tmp('inject-stdout');
+    copyFileSync(path.join(import.meta.dirname, 'fixtures', 'grade', 'injection', 'x86-write.c'), path.join(dir, 'x86-write.c'));
+    const { stdout } = await cli(['grade', '--submission', dir, '--format', 'json', '--katas', 'x86-write'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(dir, 'summary') });
+    const lines = stdout.split('\n');
+    const start = lines.findIndex((l) => /^::stop-commands::[0-9a-f]{32}$/.test(l));
+    expect(start).toBe(0); // nothing of the report before the quarantine opens
+    const token = lines[0]!.split('::')[2];
+    const end = lines.indexOf(`::${token}::`);
+    expect(end).toBeGreaterThan(start);
+    expect(lines.slice(start + 1, end).join('\n')).toContain('INJECTED');
+  });
+
+  it('a kata that cannot be graded at all is an error for that kata, and grading goes on', async () => {
+    const dir = tmp('unreadable');
+    mkdirSync(path.join(dir, 'x86-write.c')); // a directory where the file should be
+    copyFileSync(path.join(repo, 'solutions', 'x86-errno', 'exercise.c'), path.join(dir, 'x86-errno.c'));
+    const cfg = path.join(dir, 'course.json');
+    writeFileSync(cfg, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-write' }, { id: 'x86-errno' }] }));
+    const { stdout } = await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json']);
+    const r = JSON.parse(stdout) as Report & { katas: { id: string; status: string; reason?: string; score: number }[] };
+    expect(r.katas[0]).toMatchObject({ id: 'x86-write', score: 0 });
+    expect(['error', 'missing']).toContain(r.katas[0]!.status);
+    expect(r.katas[1]).toMatchObject({ id: 'x86-errno', status: 'pass', score: 10 });
   });
 
   it('exits 0 whatever the score, 1 under --fail-under, 2 when grading cannot run', async () => {

@@ -42,9 +42,12 @@ export async function runGrade(opts: GradeOptions): Promise<number> {
   const report = await gradeSubmission(dir, config, (done, _total, id) => bar?.update(done, { item: id }));
   bar?.stop();
   const text = reporter.render(report);
+  const inActions = process.env.GITHUB_ACTIONS === 'true';
   if (opts.out) writeFileSync(opts.out, text);
-  else process.stdout.write(text);
-  if (process.env.GITHUB_ACTIONS === 'true') {
+  // In a GitHub Actions log, stdout is read for workflow commands: a report there
+  // (student text in it) goes inside a ::stop-commands:: block. Use --out for a file.
+  else process.stdout.write(inActions ? `${quarantined(text)}\n` : text);
+  if (inActions) {
     publishToGitHub(report, reporters.markdown!.render(report), reporters.classroom!.render(report));
     // The checks' full details, for the log, with workflow commands disabled.
     const details = report.katas.flatMap((k) => k.checks.filter((c) => c.status === 'fail').map((c) => [`${k.id}: ${c.name}: ${c.message ?? ''}`, ...(c.details ?? [])].join('\n')));
@@ -66,11 +69,17 @@ async function gradeMany(opts: GradeOptions, config: ReturnType<typeof loadGrade
   bar?.start(students.length, 0, { item: '' });
   const reports: { student: string; report: GradeReport }[] = [];
   // One after another: timings want the machine to themselves.
+  const failed: string[] = [];
   for (const [i, student] of students.entries()) {
     bar?.update(i, { item: student });
-    const report = await gradeSubmission(path.join(root, student), config);
-    writeFileSync(path.join(outDir, `${student}.${extension}`), reporters[opts.format]!.render(report));
-    reports.push({ student, report });
+    try {
+      const report = await gradeSubmission(path.join(root, student), config);
+      writeFileSync(path.join(outDir, `${student}.${extension}`), reporters[opts.format]!.render(report));
+      reports.push({ student, report });
+    } catch (e) {
+      // One student's failure is that student's: the rest of the class is graded.
+      failed.push(`${student}: ${(e as Error).message}`);
+    }
   }
   bar?.update(students.length, { item: '' });
   bar?.stop();
@@ -78,6 +87,7 @@ async function gradeMany(opts: GradeOptions, config: ReturnType<typeof loadGrade
   const rows = reports.map(({ student, report }) => [student, report.score, report.maxScore, report.percentage, ...ids.map((id) => report.katas.find((k) => k.id === id)?.score ?? 0)]);
   const gradebook = path.resolve(opts.gradebook ?? path.join(outDir, 'gradebook.csv'));
   writeFileSync(gradebook, stringify(rows, { header: true, columns: ['student', 'score', 'max_score', 'percent', ...ids] }));
-  console.error(`syscall-katas grade: ${students.length} submissions graded; gradebook ${gradebook}; reports in ${outDir}`);
-  return reports.some((r) => r.report.ungraded.length) ? 2 : 0;
+  console.error(`syscall-katas grade: ${reports.length} of ${students.length} submissions graded; gradebook ${gradebook}; reports in ${outDir}`);
+  for (const f of failed) console.error(`syscall-katas grade: could not grade ${f}`);
+  return failed.length || reports.some((r) => r.report.ungraded.length) ? 2 : 0;
 }

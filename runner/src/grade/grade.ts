@@ -47,6 +47,10 @@ async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig)
     abort.abort();
     await checking.catch(() => undefined);
     return unscored(spec, file, 'timeout', `grading this kata took longer than ${(config.kataTimeoutMs / 1000).toFixed(0)} s`, performance.now() - started);
+  } catch (e) {
+    // Whatever went wrong grading this kata (a bug, a file that is not text, an
+    // outcome nobody foresaw) is this kata's error: the next kata is graded.
+    return unscored(spec, file, 'error', `this kata could not be graded: ${(e as Error).message}`, performance.now() - started);
   } finally {
     clearTimeout(timer);
   }
