@@ -29,8 +29,6 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   const tc = toolchainFor(arch);
   const missing = missingTools(tc);
   if (missing.length) return no(`needs ${missing.join(', ')}: ${installCommand(missing)}`);
-  if (requires.includes('strace') && !emulated && !which('strace'))
-    return no(`needs strace to count syscalls: ${installCommand(['strace'])}`);
   if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
     return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
   if (requires.includes('io_uring') || requires.includes('vdso')) {

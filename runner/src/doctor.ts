@@ -46,6 +46,36 @@ async function addonFinding(): Promise<Finding> {
   }
 }
 
+/** What the judge's confinement of the agent gives on this machine (docs/architecture.md, threat model). */
+function confinementFindings(f: Features): Finding[] {
+  const ll = f.landlock ?? 0;
+  const root = process.getuid?.() === 0;
+  return [
+    {
+      name: 'Landlock',
+      ok: ll >= 1,
+      detail:
+        ll >= 6
+          ? `ABI ${ll}: the agent writes only its own directory, reads only the system's files, and cannot signal the judge`
+          : ll >= 1
+            ? `ABI ${ll}: files confined; signals to the judge are refused by seccomp and ${root ? 'a uid of its own' : 'nothing else (Linux >= 6.12 scopes them)'}`
+            : 'absent (Linux < 5.13 or disabled): the agent can write what your uid can; grade untrusted code as root (a uid of its own per agent) or in a disposable job',
+    },
+    {
+      name: 'agent uid',
+      ok: true,
+      detail: root ? 'a fresh uid per agent (the judge runs as root)' : 'your uid (run as root, as CI does, for a uid of its own per agent)',
+    },
+    {
+      name: 'timed syscalls',
+      ok: !!f.tracepoint,
+      detail: f.tracepoint
+        ? 'counted by a perf tracepoint during timed runs: code that skips its syscall only while timed fails'
+        : `not counted while timed (${root ? 'mount tracefs: `mount -t tracefs nodev /sys/kernel/tracing`' : 'needs root and tracefs'}); the traced runs and the budget floor still decide`,
+    },
+  ];
+}
+
 export async function diagnose(): Promise<Diagnosis> {
   const findings: Finding[] = [];
   const host = hostArch;
@@ -54,7 +84,6 @@ export async function diagnose(): Promise<Diagnosis> {
   const native = toolchainFor(host);
   const cross = toolchainFor(foreign);
   findings.push(tool(native.cc, `C compiler for ${host} katas`));
-  findings.push(tool('strace', 'counts syscalls natively'));
   findings.push(tool(cross.cc, `cross compiler for ${foreign} katas`));
   findings.push(tool(cross.emulator!, `runs ${foreign} katas on this ${host} machine`));
   const liburing = existsSync('/usr/include/liburing.h');
@@ -65,7 +94,13 @@ export async function diagnose(): Promise<Diagnosis> {
     findings.push({ name: `vDSO (${arch})`, ok: f.vdso, detail: f.vdso ? `present ${where}` : `absent ${where} (AT_SYSINFO_EHDR is 0)` });
   };
   findings.push(await addonFinding());
-  if (missingTools(native).length === 0) feature(host, await probeFeatures(host));
+  const seccomp = existsSync('/usr/include/seccomp.h');
+  findings.push({ name: 'libseccomp', ok: seccomp, detail: seccomp ? 'the judge builds its filter for the agent with it' : 'missing: the judge cannot be built without it', fix: seccomp ? undefined : 'libseccomp-dev' });
+  if (missingTools(native).length === 0) {
+    const f = await probeFeatures(host);
+    feature(host, f);
+    findings.push(...confinementFindings(f));
+  }
   if (missingTools(cross).length === 0) feature(foreign, await probeFeatures(foreign));
   const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
   return { hostArch: host, findings, install: fixes.length ? installCommand(fixes) : undefined };

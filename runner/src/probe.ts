@@ -1,6 +1,6 @@
 // Kernel features a kata may need (io_uring allowed, vDSO present), probed by
 // a tiny C program for the target arch and cached per kernel release.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
@@ -13,12 +13,17 @@ export interface Features {
   io_uring: boolean;
   io_uring_error: string;
   vdso: boolean;
+  /** Landlock's ABI version (0: none): the judge confines the agent's files with it. */
+  landlock?: number;
+  /** A perf tracepoint counter is allowed: timed runs are syscall-counted. */
+  tracepoint?: boolean;
 }
 
 export async function probeFeatures(arch: Arch): Promise<Features> {
   const cacheDir = path.join(workspaceDir(), '.cache');
   const cacheFile = path.join(cacheDir, `features-${arch}.json`);
-  const key = `${os.hostname()} ${os.release()}`;
+  // tracefs may be mounted later than the kernel booted: part of the answer.
+  const key = `${os.hostname()} ${os.release()} ${existsSync('/sys/kernel/tracing/events') ? 'tracefs' : ''}`;
   try {
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; features: Features };
     if (cached.key === key) return cached.features;
