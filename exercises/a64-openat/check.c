@@ -55,7 +55,7 @@ static void remove_dir(const char *name)
 static void make_file(const char *name, unsigned char *data, size_t len)
 {
 	kata_rand_bytes(data, len);
-	int fd = openat(dirfd_, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(dirfd_, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
 		kata_setup_failed("creating the test file");
 	close(fd);

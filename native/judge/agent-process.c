@@ -476,9 +476,17 @@ static void start_agent(const char *arg)
 	if (!cfg.emulator) {
 		int st;
 		if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st)) {
+			/* The child could not confine itself or be traced (Yama
+			 * ptrace_scope 3, a container's filter): the environment's fault. */
+			judge_error_record("the agent could not be %s here (ptrace or the lock-down was refused): "
+					   "run `syscall-katas doctor`",
+					   WIFEXITED(st) && WEXITSTATUS(st) == 126 ? "confined and traced" : "started");
 			A.dead = 1;
 			A.status = st;
-			return;
+			agent_stop();
+			if (judge_in_case)
+				longjmp(judge_case_end, 1);
+			_exit(5);
 		}
 		ptrace(PTRACE_SETOPTIONS, pid, 0,
 		       (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK |
@@ -644,6 +652,16 @@ static void ensure_agent(void)
 		return;
 	start_agent(NULL);
 	ssize_t n = await_message(cfg.call_timeout_s);
+	if (n <= 0 && A.dead && WIFEXITED(A.status) && (WEXITSTATUS(A.status) == 126 || WEXITSTATUS(A.status) == 127)) {
+		/* No learner code runs before the ready message (constructors are
+		 * refused when it is built): this is the lock-down or exec failing. */
+		judge_error_record("the agent could not be %s here: run `syscall-katas doctor`",
+				   WEXITSTATUS(A.status) == 126 ? "confined (Landlock or seccomp refused)" : "executed");
+		agent_stop();
+		if (judge_in_case)
+			longjmp(judge_case_end, 1);
+		_exit(5);
+	}
 	if (n <= 0)
 		agent_failed(n);
 	const struct kata_wire_ready *r = (const void *)msgbuf;
