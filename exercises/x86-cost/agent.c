@@ -28,12 +28,18 @@ KATA_PROBE probe_getppid(struct kata_call *c)
 	c->ret[2] = r11;
 }
 
-/* arg[0] = iterations: the budget's and the counting run's loop. */
-KATA_PROBE probe_getppid_loop(struct kata_call *c)
+/* arg[0] = iterations: the budget's and the counting run's loop. A timed
+ * loop is compiled apart from the learner's file (KATA_AGENT_LOOPS), so
+ * that each iteration is a real call of raw_getppid(), as its callers make
+ * it, and what is timed is what the kata has always timed. */
+void loop_getppid(struct kata_call *c);
+#ifdef KATA_AGENT_LOOPS
+void loop_getppid(struct kata_call *c)
 {
 	for (int64_t i = 0; i < c->arg[0]; i++)
 		kata_sink(raw_getppid());
 }
+#else
 
 /* raw_getppid() here, then in a child, which writes its answer (8 bytes) to
  * the judge's pipe, fd[0]. ret[0] = the answer here, ret[1] = the child. */
@@ -106,8 +112,9 @@ KATA_PROBE probe_reparented(struct kata_call *c)
 
 const struct kata_agent_call kata_agent_calls[] = {
 	{ "getppid", probe_getppid },
-	{ "getppid-loop", probe_getppid_loop },
+	{ "getppid-loop", loop_getppid },
 	{ "after-fork", probe_after_fork },
 	{ "reparented", probe_reparented },
 	{ 0 },
 };
+#endif /* KATA_AGENT_LOOPS */

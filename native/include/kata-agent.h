@@ -49,6 +49,14 @@ extern const struct kata_agent_call kata_agent_calls[];
  * flatten inlines every call in it whose body this unit can see. */
 #define KATA_PROBE __attribute__((flatten, noinline)) static void
 
+/*
+ * Timed loops: agent.c is also compiled a second time, alone, with
+ * KATA_AGENT_LOOPS defined; what it defines under #ifdef KATA_AGENT_LOOPS
+ * (and nothing else: wrap the rest in #else) calls the learner's functions
+ * as an external caller does, a real call each time, so a budget times the
+ * function the learner wrote, not its body inlined into our loop.
+ */
+
 /* Keeps the compiler from deleting or hoisting work whose result is unused. */
 static inline void kata_sink(long value)
 {

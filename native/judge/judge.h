@@ -56,8 +56,6 @@ struct timed_result {
 	long syscalls;
 };
 void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_result *out);
-/* Whether syscalls can be counted during timed calls (a perf tracepoint). */
-int agent_can_count_timed(void);
 
 /* Records (judge.c). */
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Arch, Kata } from './manifest.js';
 import { displayPath, driverFile, exercisesDir, nativeDir, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
-import { checkInlined, checkInstructions, checkLearnerText, checkSymbols, elfSectionRanges } from './symbols.js';
+import { checkInlined, checkInstructions, checkLearnerText, checkSymbols, elfSectionRanges, globalsOf } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -247,8 +247,11 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const flags = [...COMMON_CFLAGS, ...extra, ...(nostdlib ? FREESTANDING : []), ...(kata.symbols.noLibc ? NO_LIBC_CALLS : []), ...KEEP_FUNCTIONS];
   const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
   const unitObj = path.join(work, 'unit.o');
-  const [compiled, judge, runtime] = await Promise.all([
+  // The timed loops: agent.c alone (no learner text in it), calling theirs as externals.
+  const loopsObj = path.join(work, 'loops.o');
+  const [compiled, loops, judge, runtime] = await Promise.all([
     runTool(tc.cc, [...flags, ...include, '-c', unit, '-o', unitObj]),
+    nostdlib ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
     buildJudge(kata, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
   ]);
@@ -265,6 +268,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   }
   if (judge.error || !judge.exe) return courseError("the kata's judge does not build (a bug in the course, not in your code)", compilerDetails(judge.error ?? ''));
   if (runtime.error) return courseError('the agent runtime does not build (a bug in the course, not in your code)', compilerDetails(runtime.error));
+  if (loops.code !== 0) return courseError("the kata's timed loops do not build (a bug in the course, not in your code)", compilerDetails(loops.stderr));
   const mismatch = tableMismatch(kata, judge.tables!);
   if (mismatch) return courseError(`${mismatch} (a bug in the course, not in your code)`);
   const warnings = compiled.stderr.trim();
@@ -278,8 +282,9 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   });
 
   // Every static check reads the one object that is linked.
+  const provided = nostdlib ? new Set<string>() : await globalsOf(tc, loopsObj);
   const [symbols, instructions, inlined] = await Promise.all([
-    checkSymbols(kata, tc, unitObj, shown),
+    checkSymbols(kata, tc, unitObj, shown, provided),
     checkInstructions(kata, tc, unitObj, shown),
     checkInlined(kata, tc, unitObj, shown),
   ]);
@@ -294,7 +299,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const agent = path.join(work, 'agent');
   const link = nostdlib
     ? [...COMMON_CFLAGS, ...FREESTANDING, '-nostdlib', '-static', placed, path.join(nativeDir, 'agent', `start-${arch}.S`), '-o', agent]
-    : [...COMMON_CFLAGS, placed, runtime.obj!, ...(tc.staticLink ? ['-static'] : ['-no-pie']), ...(kata.build?.libs ?? []), '-o', agent];
+    : [...COMMON_CFLAGS, placed, loopsObj, runtime.obj!, ...(tc.staticLink ? ['-static'] : ['-no-pie']), ...(kata.build?.libs ?? []), '-o', agent];
   const linked = await runTool(tc.cc, link, { cwd: work });
   if (linked.code !== 0) {
     const undefinedRef = /undefined reference to [`'"]([^`'"]+)/.exec(linked.stderr)?.[1];

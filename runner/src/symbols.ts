@@ -138,11 +138,20 @@ export function startupSections(sections: Section[]): string[] {
   return found;
 }
 
-export async function checkSymbols(kata: Kata, tc: Toolchain, object: string, shown: string): Promise<CheckResult> {
+/** What an object defines with global binding (the kata's timed loops: agent.c compiled alone). */
+export async function globalsOf(tc: Toolchain, object: string): Promise<Set<string>> {
+  const nm = await runTool(tc.nm, ['-P', object]);
+  return new Set(parseNm(nm.stdout).globals.keys());
+}
+
+/** `provided`: what the kata's own objects define for the unit (its timed loops): not imports. */
+export async function checkSymbols(kata: Kata, tc: Toolchain, object: string, shown: string, provided = new Set<string>()): Promise<CheckResult> {
   const base = { name: 'symbols', kind: 'symbols' as const, arch: tc.arch };
   const nm = await runTool(tc.nm, ['-P', object]);
   if (nm.code !== 0) return { ...base, status: 'error', message: `${tc.nm} could not read the object file`, details: [nm.stderr.trim()] };
-  const { defined, imported, globals, ifuncs } = parseNm(nm.stdout);
+  const table = parseNm(nm.stdout);
+  const { defined, globals, ifuncs } = table;
+  const imported = new Set([...table.imported].filter((n) => !provided.has(n)));
   const problems: string[] = [];
   for (const name of kata.symbols.define) {
     if (!defined.has(name)) problems.push(`${shown} must define ${name}() (see the TODO in the file)`);
