@@ -47,6 +47,19 @@ export function agentFile(id: string): string {
   return path.join(exercisesDir, id, 'agent.c');
 }
 
+/** Whether a kata's agent.c (or a shared file it includes) has timed loops to build apart. */
+function hasTimedLoops(id: string): boolean {
+  const seen = new Set<string>();
+  const look = (file: string): boolean => {
+    if (seen.has(file) || !existsSync(file)) return false;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    if (/\bKATA_AGENT_LOOPS\b/.test(text)) return true;
+    return [...text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)].some((m) => look(path.join(nativeDir, m[1]!)) || look(path.join(path.dirname(file), m[1]!)));
+  };
+  return look(agentFile(id));
+}
+
 /** Where, in the agent program, the learner's unit and the runtime keep their code. */
 export interface CodeRanges {
   learner: [string, string];
@@ -248,10 +261,10 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
   const unitObj = path.join(work, 'unit.o');
   // The timed loops: agent.c alone (no learner text in it), calling theirs as externals.
-  const loopsObj = path.join(work, 'loops.o');
+  const loopsObj = !nostdlib && hasTimedLoops(kata.id) ? path.join(work, 'loops.o') : undefined;
   const [compiled, loops, judge, runtime] = await Promise.all([
     runTool(tc.cc, [...flags, ...include, '-c', unit, '-o', unitObj]),
-    nostdlib ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
+    !loopsObj ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
     buildJudge(kata, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
   ]);
@@ -282,7 +295,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   });
 
   // Every static check reads the one object that is linked.
-  const provided = nostdlib ? new Set<string>() : await globalsOf(tc, loopsObj);
+  const provided = loopsObj ? await globalsOf(tc, loopsObj) : new Set<string>();
   const [symbols, instructions, inlined] = await Promise.all([
     checkSymbols(kata, tc, unitObj, shown, provided),
     checkInstructions(kata, tc, unitObj, shown),
@@ -299,7 +312,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const agent = path.join(work, 'agent');
   const link = nostdlib
     ? [...COMMON_CFLAGS, ...FREESTANDING, '-nostdlib', '-static', placed, path.join(nativeDir, 'agent', `start-${arch}.S`), '-o', agent]
-    : [...COMMON_CFLAGS, placed, loopsObj, runtime.obj!, ...(tc.staticLink ? ['-static'] : ['-no-pie']), ...(kata.build?.libs ?? []), '-o', agent];
+    : [...COMMON_CFLAGS, placed, ...(loopsObj ? [loopsObj] : []), runtime.obj!, ...(tc.staticLink ? ['-static'] : ['-no-pie']), ...(kata.build?.libs ?? []), '-o', agent];
   const linked = await runTool(tc.cc, link, { cwd: work });
   if (linked.code !== 0) {
     const undefinedRef = /undefined reference to [`'"]([^`'"]+)/.exec(linked.stderr)?.[1];
