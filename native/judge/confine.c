@@ -285,9 +285,22 @@ static void limit(int resource, rlim_t soft, rlim_t hard)
 void confine_child(struct confine_plan *p, int keep_fd)
 {
 	/* Every descriptor but stdin/stdout/stderr, the channel and what exec needs. */
-	for (int fd = 3; fd < 4096; fd++)
-		if (fd != keep_fd && fd != p->exe_fd && fd != p->ruleset_fd)
-			close(fd);
+	int keep[3] = { keep_fd, p->exe_fd, p->ruleset_fd }, from = 3;
+	for (int i = 0; i < 3; i++) /* in order, so the ranges between them can go */
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from)
+			syscall(SYS_close_range, from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0u, 0);
 	if (fcntl(keep_fd, F_GETFD) >= 0)
 		fcntl(keep_fd, F_SETFD, 0);
 	setpgid(0, 0);
