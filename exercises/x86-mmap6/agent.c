@@ -1,39 +1,4 @@
 /*
- * The agent side of x86-mmap6: raw_syscall6() inlined into a probe with all
- * six argument registers poisoned and values kept in rcx and r11 across it,
- * and a helper (not the learner's) that stores the judge's bytes into memory
- * the learner's mmap returned.
+ * The agent side of x86-mmap6: the shared mmap(2) probe and helpers in native/cases/mmap-agent.c.
  */
-#include "kata-agent.h"
-
-long raw_syscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
-
-/* arg[0..5] = a1..a6; in = { n, magic } as two int64s. */
-KATA_PROBE probe_syscall6(struct kata_call *c)
-{
-	int64_t nm[2] = { -1, 0 };
-	unsigned char *p = (unsigned char *)nm;
-	for (size_t i = 0; i < sizeof(nm) && i < c->in_len; i++)
-		p[i] = c->in[i];
-	long ret, rcx, r11;
-	KATA_CLOBBER_PROBE(ret, &rcx, &r11, nm[1],
-			   raw_syscall6(nm[0], c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], c->arg[5]));
-	c->ret[0] = ret;
-	c->ret[1] = rcx;
-	c->ret[2] = r11;
-}
-
-/* Stores in[0..in_len) at arg[0]: a store through a mapping, made by the
- * process that mapped it. */
-static void store(struct kata_call *c)
-{
-	volatile unsigned char *to = (volatile unsigned char *)(uintptr_t)c->arg[0];
-	for (size_t i = 0; i < c->in_len; i++)
-		to[i] = c->in[i];
-}
-
-const struct kata_agent_call kata_agent_calls[] = {
-	{ "syscall6", probe_syscall6 },
-	{ "store", store },
-	{ 0 },
-};
+#include "cases/mmap-agent.c"

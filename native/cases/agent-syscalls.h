@@ -13,14 +13,13 @@
 #define CASES_AGENT_SYSCALLS_H
 
 struct agent_syscalls {
-	const char *arch;
 	long write, open, openat, lseek, getppid, mmap, munmap; /* -1: none on that arch */
 };
 
 #if defined(CASES_AGENT_AARCH64)
-static const struct agent_syscalls agent_nr = { "ARM64", 64, -1, 56, 62, 173, 222, 215 };
+static const struct agent_syscalls agent_nr = { 64, -1, 56, 62, 173, 222, 215 };
 #elif defined(CASES_AGENT_X86_64)
-static const struct agent_syscalls agent_nr = { "x86-64", 1, 2, 257, 8, 110, 9, 11 };
+static const struct agent_syscalls agent_nr = { 1, 2, 257, 8, 110, 9, 11 };
 #else
 #error "define CASES_AGENT_X86_64 or CASES_AGENT_AARCH64 before including a shared case file"
 #endif
