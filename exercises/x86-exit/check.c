@@ -47,6 +47,23 @@ static void one_run(void)
 		if (s->nr == SYS_exit && thread < 0)
 			thread = i;
 	}
+	/* What the kernel saw first: it says why a status is wrong. */
+	snprintf(what, sizeof(what), "raw_exit(%d): one exit_group syscall with %d in rdi, made by your own code", n, n);
+	if (e->traced && group >= 0) {
+		kata_expect_true(what, 1, NULL);
+	} else if (e->traced) {
+		if (thread >= 0)
+			snprintf(detail, sizeof(detail),
+				 "it made exit (60), which ends only the calling thread; exit_group (231) ends the process");
+		else if (poisoned >= 0)
+			snprintf(detail, sizeof(detail),
+				 "exit_group reached the kernel with rdi = 0x%llx, the value the harness left in the register: "
+				 "your asm never put the status there (is it an input operand, \"D\"?)",
+				 (unsigned long long)e->sc[poisoned].arg[0]);
+		else
+			snprintf(detail, sizeof(detail), "the process ended without an exit_group(%d) syscall from your code", n);
+		kata_expect_true(what, 0, detail);
+	}
 	snprintf(what, sizeof(what), "exit status of prog %d", n);
 	kata_expect_i64(what, n, e->code);
 	if (e->code == WATCHDOG_STATUS) {
@@ -56,23 +73,7 @@ static void one_run(void)
 			 !e->traced || thread >= 0 ? ". exit (60) ends only the calling thread; exit_group (231) ends the process"
 						   : "");
 		kata_expect_true("raw_exit() ended the whole process", 0, detail);
-		return;
 	}
-	if (!e->traced)
-		return;
-	snprintf(what, sizeof(what), "raw_exit(%d): one exit_group syscall with %d in rdi, made by your own code", n, n);
-	if (group >= 0)
-		return kata_expect_true(what, 1, NULL);
-	if (thread >= 0)
-		snprintf(detail, sizeof(detail), "it made exit (60), which ends only the calling thread; exit_group (231) ends the process");
-	else if (poisoned >= 0)
-		snprintf(detail, sizeof(detail),
-			 "exit_group reached the kernel with rdi = 0x%llx, the value the harness left in the register: "
-			 "your asm never put the status there (is it an input operand, \"D\"?)",
-			 (unsigned long long)e->sc[poisoned].arg[0]);
-	else
-		snprintf(detail, sizeof(detail), "the process ended without an exit_group(%d) syscall from your code", n);
-	kata_expect_true(what, 0, detail);
 }
 
 static void exit_status(void)
