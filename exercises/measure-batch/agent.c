@@ -37,15 +37,6 @@ static void kata_ag_spin_op(void)
  * keeps GCC from turning it into a direct (inlinable) call. */
 static void (*volatile kata_ag_op)(void);
 
-static int64_t kata_ag_bits(double x)
-{
-	union {
-		double d;
-		int64_t i;
-	} u = { .d = x };
-	return u.i;
-}
-
 /* arg[0]: 0 getppid_op, 1 spin_op; arg[1]: iterations per batch; arg[2]:
  * a warm-up batch first; arg[3]: spin_op's count. */
 static void kata_ag_time_op(struct kata_call *c)
@@ -56,13 +47,12 @@ static void kata_ag_time_op(struct kata_call *c)
 	if (c->arg[2])
 		kata_sink((long)ns_per_call(kata_ag_op, iters));
 	for (int i = 0; i < KATA_AG_BATCHES; i++)
-		c->ret[i] = kata_ag_bits(ns_per_call(kata_ag_op, iters));
+		c->ret[i] = kata_wire_from_double(ns_per_call(kata_ag_op, iters));
 }
 
 /* The judge's reference for getppid_op, timed by the judge's clock around
- * the call: a system call costs more in the confined agent (its seccomp
- * filters run on every one) than in the judge, so the judge's own copy of
- * the operation would not be the same operation. arg[0]: iterations. */
+ * the call: the operation the learner's timer times, in the same process.
+ * arg[0]: iterations. */
 static void kata_ag_getppid_loop(struct kata_call *c)
 {
 	for (int64_t i = 0; i < c->arg[0]; i++)
@@ -76,7 +66,7 @@ KATA_PROBE probe_empty_op(struct kata_call *c)
 	if (c->arg[2])
 		kata_sink((long)ns_per_call(empty_op, iters));
 	for (int i = 0; i < KATA_AG_BATCHES; i++)
-		c->ret[i] = kata_ag_bits(ns_per_call(empty_op, iters));
+		c->ret[i] = kata_wire_from_double(ns_per_call(empty_op, iters));
 }
 
 const struct kata_agent_call kata_agent_calls[] = {

@@ -76,25 +76,16 @@ static void chk_pointer_loop(uint64_t iters)
 		op();
 }
 
-/* getppid_op's reference runs in the agent, timed by this process's clock
- * around the call (kata_measure_ns times this loop): the agent's seccomp
- * filters run on every system call it makes, and cost it tens of ns that
- * the judge's own getppid (chk_getppid_op, noted for comparison) does not
- * pay. The agent cannot read the figure; it could only slow its own loop,
- * and a figure it slowed is one its timer must then match. The round trip
- * of the call (a few us) is spread over an epoch of >= 1 ms. */
+/* getppid_op's reference runs in the agent, the process whose getppid the
+ * learner's timer times, and is timed by this process's clock around the
+ * call (kata_measure_ns times this loop); the judge's own getppid
+ * (chk_getppid_op) is noted for comparison. The agent cannot read the
+ * figure; it could only slow its own loop, and a figure it slowed is one
+ * its timer must then match. The round trip of the call (a few us) is
+ * spread over an epoch of >= 1 ms. */
 static void chk_agent_getppid_loop(uint64_t iters)
 {
-	struct kata_args a = { .arg = { (int64_t)iters } };
-	kata_call("getppid-loop", &a);
-}
-
-/* Pins this process to its CPU, then starts the agent there (it inherits
- * the pin), so that its start-up does not land in a measurement. */
-static void chk_pin_and_start_agent(void)
-{
-	kata_pin_to_current_cpu();
-	chk_agent_getppid_loop(0);
+	kata_call_loop("getppid-loop", iters);
 }
 
 /* ---- one look: rounds of the learner's batches between harness figures -- */
@@ -141,7 +132,7 @@ static double chk_round(void *ctx, int round, const struct kata_rounds *rounds)
 	const struct kata_reply *rep = kata_call(l->call, &a);
 	double fastest = 0;
 	for (int i = 0; i < CHK_BATCHES; i++) {
-		memcpy(&l->batch[round][i], &rep->ret[i], sizeof(double));
+		l->batch[round][i] = kata_wire_to_double(rep->ret[i]);
 		if (i == 0 || l->batch[round][i] < fastest)
 			fastest = l->batch[round][i];
 	}
@@ -181,7 +172,7 @@ static void chk_compare(const char *what, kata_loop_fn reference, int agent_op, 
 	struct chk_look l = { .what = what, .call = "time-op", .op = agent_op, .iters = iters };
 	const double min = 1 - CHK_TOLERANCE, max = 1 + CHK_TOLERANCE;
 	int r = 0;
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	int ok = kata_rounds_judge(reference, chk_round, &l, &l.r, min, max, chk_note_look, &r);
 	char label[160], detail[400];
 	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's measurement", what);
@@ -196,7 +187,7 @@ static void chk_case_getppid(void)
 {
 	chk_compare("getppid_op", chk_agent_getppid_loop, 0, chk_iters_getppid());
 	chk_op = chk_getppid_op;
-	kata_note("for comparison, a getppid in the judge's process, without the agent's seccomp filters: %.3f ns",
+	kata_note("for comparison, a getppid in the judge's own process: %.3f ns",
 		  kata_measure_ns(chk_pointer_loop));
 }
 
@@ -215,7 +206,7 @@ static void chk_case_empty(void)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
 	struct chk_look l = { .what = "empty_op", .call = "time-empty-op", .iters = chk_iters_empty() };
 	int r = 0;
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	kata_rounds_judge(call, chk_round, &l, &l.r, CHK_EMPTY_MIN, CHK_EMPTY_MAX, chk_note_look, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r), hi = kata_rounds_high(&l.r, r);
 	char detail[400];

@@ -29,11 +29,7 @@ static void kata_ag_reads(struct kata_call *c)
 /* counter_ghz(), as a double in ret[0]. */
 static void kata_ag_ghz(struct kata_call *c)
 {
-	union {
-		double d;
-		int64_t i;
-	} u = { .d = counter_ghz() };
-	c->ret[0] = u.i;
+	c->ret[0] = kata_wire_from_double(counter_ghz());
 }
 
 /* arg[0] reads in a loop, for what one read costs (the judge times it). */

@@ -109,16 +109,7 @@ static double chk_calibrate(void)
  * of the call, ~10 us, is spread over an epoch of >= 1 ms). */
 static void chk_read_loop(uint64_t iters)
 {
-	struct kata_args a = { .arg = { (int64_t)iters } };
-	kata_call("read-loop", &a);
-}
-
-/* Pins this process to its CPU, then starts the agent there (it inherits
- * the pin), so that its start-up does not land in a measurement. */
-static void chk_pin_and_start_agent(void)
-{
-	kata_pin_to_current_cpu();
-	chk_read_loop(0);
+	kata_call_loop("read-loop", iters);
 }
 
 static unsigned long long chk_agent_read(void)
@@ -129,10 +120,7 @@ static unsigned long long chk_agent_read(void)
 
 static double chk_agent_ghz(void)
 {
-	struct kata_args a = { 0 };
-	double ghz;
-	memcpy(&ghz, &kata_call("ghz", &a)->ret[0], sizeof(ghz));
-	return ghz;
+	return kata_wire_to_double(kata_call("ghz", NULL)->ret[0]);
 }
 
 static int chk_near(double x, double target, double tolerance)
@@ -145,7 +133,7 @@ static int chk_near(double x, double target, double tolerance)
 static void chk_case_monotonic(void)
 {
 	static unsigned long long v[CHK_READS];
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	struct kata_args a = { .arg = { CHK_READS }, .out_cap = sizeof(v) };
 	const struct kata_reply *rep = kata_call("reads", &a);
 	memset(v, 0, sizeof(v));
@@ -178,7 +166,7 @@ static void chk_case_monotonic(void)
 
 static void chk_case_same_counter(void)
 {
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	for (int i = 0; i < 5; i++) {
 		unsigned long long before = kata_read_counter();
 		unsigned long long yours = chk_agent_read();
@@ -230,7 +218,7 @@ static void chk_case_ghz(void)
 {
 	double want = 0, yours = 0;
 	int ok = 0;
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		want = chk_calibrate();
 		yours = chk_agent_ghz();
@@ -259,7 +247,7 @@ static void chk_case_ticks_to_ns(void)
 	double ghz = 0, yours = 0, clock_ns = 0;
 	long long sleep_ns = 0;
 	int ok = 0;
-	chk_pin_and_start_agent();
+	kata_pin_and_start_agent();
 	for (int look = 0; look < CHK_LOOKS && !ok; look++) {
 		ghz = chk_agent_ghz();
 		sleep_ns = (long long)kata_rand_range(3000, 8000) * 1000;

@@ -1,10 +1,9 @@
 /*
  * The agent's side of measure-ratio (see check.c): the learner's call_ns()
  * and syscall_ns(), each returning its figure as a double in ret[0]; and
- * the judge's reference for the system call, a loop of raw getppid timed
- * by the judge's clock around the call (a system call costs more in the
- * confined agent, whose seccomp filters run on every one, than in the
- * judge: the judge's own loop would not time the same operation).
+ * the judge's reference for the system call, a loop of raw getppid in the
+ * same process as the learner's, timed by the judge's clock around the
+ * call.
  */
 #include "kata-agent.h"
 #include "raw-syscall.h"
@@ -14,23 +13,14 @@
 double call_ns(void);
 double syscall_ns(void);
 
-static int64_t kata_ag_bits(double x)
-{
-	union {
-		double d;
-		int64_t i;
-	} u = { .d = x };
-	return u.i;
-}
-
 static void kata_ag_call_ns(struct kata_call *c)
 {
-	c->ret[0] = kata_ag_bits(call_ns());
+	c->ret[0] = kata_wire_from_double(call_ns());
 }
 
 static void kata_ag_syscall_ns(struct kata_call *c)
 {
-	c->ret[0] = kata_ag_bits(syscall_ns());
+	c->ret[0] = kata_wire_from_double(syscall_ns());
 }
 
 /* arg[0]: iterations (0: an empty round trip). */

@@ -4,11 +4,10 @@
  * same two operations before and after the learner's figures: the function
  * call with its reference (function-call: an empty noipa function called
  * in a loop, in this process), the system call with a loop of raw getppid
- * in the agent, timed by this process's clock around the call (the agent's
- * seccomp filters run on every system call it makes, which costs it tens
- * of ns that a getppid in the judge does not pay; the judge's raw-syscall
+ * in the agent, timed by this process's clock around the call: the same
+ * operation in the same process as the learner's (the judge's raw-syscall
  * reference is noted for comparison). Both processes are pinned to the
- * same CPU, and the agent runs untraced.
+ * same CPU, and the agent runs untraced, without a seccomp filter.
  *
  * The harness measures 4 times, and the learner's function is called
  * between its measurements; each call is judged against the harness's
@@ -73,17 +72,15 @@ static double chk_round_trip_ns;
  * it slowed is one its timer must then match. */
 static void chk_agent_getppid_loop(uint64_t iters)
 {
-	struct kata_args a = { .arg = { (int64_t)iters } };
-	kata_call("getppid-loop", &a);
+	kata_call_loop("getppid-loop", iters);
 }
 
 /* Pins this process to its CPU, then starts the agent there (it inherits
  * the pin) and times its empty round trip, so that its start-up does not
  * land in a measurement. */
-static void chk_pin_and_start_agent(void)
+static void chk_start_agent_and_time_round_trip(void)
 {
-	kata_pin_to_current_cpu();
-	chk_agent_getppid_loop(0);
+	kata_pin_and_start_agent();
 	for (int i = 0; i < 9; i++) {
 		double t0 = chk_now_ns();
 		chk_agent_getppid_loop(0);
@@ -102,7 +99,7 @@ static double chk_learner(const char *call, double *spent)
 	const struct kata_reply *rep = kata_call(call, &a);
 	*spent = chk_now_ns() - t0 - chk_round_trip_ns;
 	double figure;
-	memcpy(&figure, &rep->ret[0], sizeof(figure));
+	figure = kata_wire_to_double(rep->ret[0]);
 	return figure;
 }
 
@@ -157,7 +154,7 @@ static void chk_case_call(void)
 		return kata_expect_true("the harness has a function-call reference", 0, "a bug in the course, not in your code");
 	struct chk_look l = { .fn = "call_ns()", .call = "call-ns" };
 	int r = 0;
-	chk_pin_and_start_agent();
+	chk_start_agent_and_time_round_trip();
 	int ok = kata_rounds_judge(ref, chk_round, &l, &l.r, CHK_CALL_MIN, CHK_CALL_MAX, chk_note, &r);
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * CHK_CALL_MIN, hi = kata_rounds_high(&l.r, r) * CHK_CALL_MAX;
 	const char *why = "";
@@ -182,9 +179,9 @@ static void chk_case_syscall(void)
 	struct chk_look l = { .fn = "syscall_ns()", .call = "syscall-ns" };
 	const double min = 1 - CHK_SYSCALL_TOLERANCE, max = 1 + CHK_SYSCALL_TOLERANCE;
 	int r = 0;
-	chk_pin_and_start_agent();
+	chk_start_agent_and_time_round_trip();
 	int ok = kata_rounds_judge(chk_agent_getppid_loop, chk_round, &l, &l.r, min, max, chk_note, &r);
-	kata_note("for comparison, a raw getppid in the judge's process, without the agent's seccomp filters: %.1f ns",
+	kata_note("for comparison, a raw getppid in the judge's own process: %.1f ns",
 		  kata_measure_ns(judges));
 	double y = l.r.yours[r], lo = kata_rounds_low(&l.r, r) * min, hi = kata_rounds_high(&l.r, r) * max;
 	const char *why = "";
@@ -207,7 +204,7 @@ static void chk_case_ratio(void)
 	kata_loop_fn call = kata_reference_loop("function-call");
 	if (!call)
 		return kata_expect_true("the harness has its references", 0, "a bug in the course, not in your code");
-	chk_pin_and_start_agent();
+	chk_start_agent_and_time_round_trip();
 	double c = chk_fastest("call-ns"), s = chk_fastest("syscall-ns");
 	double hc = kata_measure_ns(call), hs = kata_measure_ns(chk_agent_getppid_loop);
 	char detail[320];

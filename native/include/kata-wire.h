@@ -58,4 +58,23 @@ struct kata_wire_ready {
 	char names[];
 };
 
+/* A double through an int64 slot of a call or reply, bit for bit. */
+static inline int64_t kata_wire_from_double(double x)
+{
+	union {
+		double d;
+		int64_t i;
+	} u = { .d = x };
+	return u.i;
+}
+
+static inline double kata_wire_to_double(int64_t v)
+{
+	union {
+		double d;
+		int64_t i;
+	} u = { .i = v };
+	return u.d;
+}
+
 #endif

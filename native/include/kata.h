@@ -128,6 +128,14 @@ struct kata_exit {
 };
 const struct kata_exit *kata_run_agent(const char *arg, double timeout_s);
 
+/* A loop in the agent, timed by whoever calls this (kata_measure_ns, a
+ * round of kata-rounds.h): kata_call(name) with arg[0] = iters. */
+void kata_call_loop(const char *name, uint64_t iters);
+
+/* Pins the judge to the CPU it is on, then starts the case's agent there (it
+ * inherits the pin), so that its start-up lands in no measurement. */
+void kata_pin_and_start_agent(void);
+
 /* The agent's pid (starting it if needed), for oracles that look at it from
  * outside: /proc/<pid>/maps, process_vm_readv. */
 int kata_agent_pid(void);

@@ -789,6 +789,20 @@ const struct kata_exit *kata_run_agent(const char *arg, double timeout_s)
 	return &exit_info;
 }
 
+void kata_call_loop(const char *name, uint64_t iters)
+{
+	struct kata_args a;
+	memset(&a, 0, sizeof(a));
+	a.arg[0] = (int64_t)iters;
+	kata_call(name, &a);
+}
+
+void kata_pin_and_start_agent(void)
+{
+	kata_pin_to_current_cpu();
+	ensure_agent();
+}
+
 int kata_agent_pid(void)
 {
 	ensure_agent();
