@@ -584,20 +584,6 @@ static ssize_t await_message(double timeout_s)
 	}
 }
 
-static const char *fault_words(int sig)
-{
-	switch (sig) {
-	case SIGSEGV: return "SIGSEGV";
-	case SIGBUS: return "SIGBUS";
-	case SIGILL: return "SIGILL";
-	case SIGFPE: return "SIGFPE";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGSYS: return "SIGSYS";
-	case SIGABRT: return "SIGABRT";
-	default: return "a signal";
-	}
-}
-
 /* The agent died, exited or hung during a call: say so, end the case. */
 static void agent_failed(ssize_t why)
 {
@@ -618,7 +604,6 @@ static void agent_failed(ssize_t why)
 	} else {
 		judge_agent_end_record("closed", 0, 0);
 	}
-	(void)fault_words;
 	agent_stop();
 	if (judge_in_case)
 		longjmp(judge_case_end, 1);

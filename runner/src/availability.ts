@@ -4,7 +4,7 @@
 // nothing wrong.
 import { existsSync } from 'node:fs';
 import type { Arch, Kata } from './manifest.js';
-import { archsOf, hostArch, installCommand, isEmulated, missingTools, toolchainFor, which } from './targets.js';
+import { archsOf, hostArch, installCommand, isEmulated, missingTools, toolchainFor } from './targets.js';
 
 export interface ArchAvailability {
   arch: Arch;

@@ -22,7 +22,7 @@
 // supervisor cannot be built: programs then run as before, in a process group
 // killed as a whole, and RunOutcome.containment says so.
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { supervisorProgram } from './build.js';

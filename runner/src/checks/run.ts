@@ -67,7 +67,7 @@ export async function runJudge(ctx: RunContext, args: string[], opts: Omit<RunRe
   ];
   // The supervisor's own timeout covers every case's agent, one after another.
   const runTimeout = ctx.timeoutMs * (1 + (ctx.kata.checks.find((c) => c.kind === 'cases')?.cases.length ?? 1));
-  const out = await runProgram({ ...opts, timeoutMs: Math.max(opts.timeoutMs, runTimeout), argv: [ctx.judge, ...flags, ...args], resultsChannel: true });
+  const out = await runProgram({ ...opts, timeoutMs: Math.max(opts.timeoutMs, runTimeout), argv: [ctx.judge, ...flags, ...args], resultsChannel: true, emulated: !!ctx.emulator });
   return { out, channel: parseChannel(out.results) };
 }
 
