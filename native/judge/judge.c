@@ -116,34 +116,33 @@ void kata_expect_true(const char *what, int ok, const char *detail)
 	rec_send(&o);
 }
 
-void kata_note(const char *fmt, ...)
+/* A record of one formatted text field: a note, an error. */
+static void text_record(const char *type, const char *field, const char *fmt, va_list ap)
 {
 	char text[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	struct out o;
-	rec_begin(&o, "note");
+	rec_begin(&o, type);
 	rec_case(&o);
-	rec_str(&o, ",\"text\":");
+	rec_fmt(&o, ",\"%s\":", field);
 	rec_jstr(&o, text);
 	rec_send(&o);
 }
 
-void judge_error_record(const char *fmt, ...)
+void kata_note(const char *fmt, ...)
 {
-	char text[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	text_record("note", "text", fmt, ap);
 	va_end(ap);
-	struct out o;
-	rec_begin(&o, "error");
-	rec_case(&o);
-	rec_str(&o, ",\"message\":");
-	rec_jstr(&o, text);
-	rec_send(&o);
+}
+
+void judge_error_record(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_record("error", "message", fmt, ap);
+	va_end(ap);
 }
 
 void kata_setup_failed(const char *what)

@@ -258,7 +258,9 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   writeFileSync(unit, `#include "${agentFile(kata.id)}"\n#line 1 "${shown.replace(/["\\]/g, '\\$&')}"\n${source}`);
   const extra = kata.build?.cflags ?? [];
   const flags = [...COMMON_CFLAGS, ...extra, ...(nostdlib ? FREESTANDING : []), ...(kata.symbols.noLibc ? NO_LIBC_CALLS : []), ...KEEP_FUNCTIONS];
-  const include = ['-I', path.join(nativeDir, 'include'), '-I', nativeDir];
+  // -iquote: agent.c's "kata-agent.h" is found, a learner's <kata-agent.h> (the only kind of include
+  // their text may have) is not: the course's own headers are not theirs to use.
+  const include = ['-iquote', path.join(nativeDir, 'include'), '-iquote', nativeDir];
   const unitObj = path.join(work, 'unit.o');
   // The timed loops: agent.c alone (no learner text in it), calling theirs as externals.
   const loopsObj = !nostdlib && hasTimedLoops(kata.id) ? path.join(work, 'loops.o') : undefined;
