@@ -16,9 +16,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arch, Kata } from './manifest.js';
-import { displayPath, driverFile, exercisesDir, nativeDir, workspaceDir } from './paths.js';
+import { displayPath, driverFile, exercisesDir, nativeDir, repoRoot, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
-import { checkInlined, checkInstructions, checkLearnerText, checkSymbols, elfSectionRanges, globalsOf } from './symbols.js';
+import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, checkSymbols, elfSectionRanges, globalsOf } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -264,8 +264,10 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const unitObj = path.join(work, 'unit.o');
   // The timed loops: agent.c alone (no learner text in it), calling theirs as externals.
   const loopsObj = !nostdlib && hasTimedLoops(kata.id) ? path.join(work, 'loops.o') : undefined;
-  const [compiled, loops, judge, runtime] = await Promise.all([
+  const preprocessed = path.join(work, 'unit.i');
+  const [compiled, pre, loops, judge, runtime] = await Promise.all([
     runTool(tc.cc, [...flags, ...include, '-c', unit, '-o', unitObj]),
+    runTool(tc.cc, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
     !loopsObj ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
     buildJudge(kata, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
@@ -296,6 +298,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
     details: warnings ? compilerDetails(compiled.stderr) : undefined,
   });
 
+  // What the preprocessor made of their text: no spelling gets around these.
+  const seen = checkPreprocessed(existsSync(preprocessed) ? readFileSync(preprocessed, 'utf8') : '', pre.stderr, shown, agentFile(kata.id), arch, [repoRoot, workspaceDir()]);
   // Every static check reads the one object that is linked.
   const provided = loopsObj ? await globalsOf(tc, loopsObj) : new Set<string>();
   const [symbols, instructions, inlined] = await Promise.all([
@@ -303,7 +307,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
     checkInstructions(kata, tc, unitObj, shown),
     checkInlined(kata, tc, unitObj, shown),
   ]);
-  const problems = [text, symbols, inlined].filter((c): c is CheckResult => !!c && c.status !== 'pass');
+  const problems = [text, seen, symbols, inlined].filter((c): c is CheckResult => !!c && c.status !== 'pass');
   if (problems.length) checks.push({ ...problems[0]!, details: [...(problems[0]!.details ?? []), ...problems.slice(1).flatMap((p) => [p.message ?? '', ...(p.details ?? [])])] });
   else checks.push(symbols);
   if (instructions) checks.push(instructions);

@@ -243,6 +243,45 @@ export function checkLearnerText(source: string, shown: string, arch: Arch): Che
 }
 
 /**
+ * The same rules on what the preprocessor made of the unit, which no spelling
+ * gets around (a digraph `%:include`, a backslash-newline inside a word, a
+ * macro that expands to `_Pragma` or to an attribute): the lines the
+ * compiler attributes to the learner's file, and the files it included at
+ * the top level of the unit (`gcc -H`: one dot). Only agent.c and system
+ * headers may be there.
+ */
+export function checkPreprocessed(preprocessed: string, includeTree: string, shown: string, agentPath: string, arch: Arch, ownDirs: string[]): CheckResult | undefined {
+  const problems: string[] = [];
+  for (const m of includeTree.matchAll(/^\. (.+)$/gm)) {
+    const file = m[1]!.trim();
+    if (file === agentPath) continue;
+    // CPATH is the grading machine's own header path (the tests put their fixtures' helpers there).
+    const system = file.startsWith('/usr/') || (process.env.CPATH ?? '').split(':').some((d) => d && file.startsWith(`${d}/`));
+    const ours = ownDirs.some((d) => file.startsWith(`${d}/`)) && !(process.env.CPATH ?? '').split(':').some((d) => d && file.startsWith(`${d}/`));
+    if (ours || !system)
+      problems.push(`${shown} includes ${file}: only system headers (#include <name.h>) may be included, no other file is yours to pull in`);
+  }
+  let mine = false;
+  let line = 0;
+  for (const text of preprocessed.split('\n')) {
+    const marker = /^# (\d+) "((?:[^"\\]|\\.)*)"/.exec(text);
+    if (marker) {
+      line = Number(marker[1]) - 1;
+      mine = marker[2] === shown;
+      continue;
+    }
+    line++;
+    if (!mine) continue;
+    if (/^\s*#\s*pragma\b/.test(text)) problems.push(`${shown}:${line}: a pragma (${text.trim().slice(0, 60)}) changes how the unit your file is compiled in is built`);
+    if (/\b__attribute__\s*\(\(.*\b(__)?(optimize|target|target_clones)(__)?\b/.test(text)) problems.push(`${shown}:${line}: an optimize or target attribute changes how your code is compiled, not what it does`);
+    if (/"[^"\n]*\.(incbin|include)\b/.test(text)) problems.push(`${shown}:${line}: .incbin or .include in asm would pull a file into your object`);
+    if (/\.section\s*"?\.?kata_|\bkata_(learner|runtime)_text\b/.test(text)) problems.push(`${shown}:${line}: the section names kata_learner_text and kata_runtime_text are the course's`);
+  }
+  if (problems.length === 0) return undefined;
+  return { name: 'symbols', kind: 'symbols', arch, status: 'fail', message: problems[0], details: problems.slice(1) };
+}
+
+/**
  * The kata's probes (agent.c's probe_* functions) must have the learner's
  * functions inlined into them: that is how a missing clobber or input shows.
  * A call left in a probe (noinline, noipa, a function too big to inline)
