@@ -102,7 +102,12 @@ function compilerDetails(stderr: string): string[] {
 }
 
 function firstError(stderr: string): string | undefined {
-  return stderr.split('\n').find((l) => /: (fatal )?error: /.test(l) || /undefined reference/.test(l));
+  const lines = stderr.split('\n');
+  return (
+    lines.find((l) => /: (fatal )?error: /.test(l) || /undefined reference/.test(l)) ??
+    // the assembler's, on a temporary file of the compiler's: the message is what matters
+    lines.find((l) => /: Error: /.test(l))?.replace(/^.*?: Error: /, 'the assembler: ')
+  );
 }
 
 /** The judge's own C files, linked into every judge. */
@@ -266,8 +271,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const loopsObj = !nostdlib && hasTimedLoops(kata.id) ? path.join(work, 'loops.o') : undefined;
   const preprocessed = path.join(work, 'unit.i');
   const [compiled, pre, loops, judge, runtime] = await Promise.all([
-    runTool(tc.cc, [...flags, ...include, '-c', unit, '-o', unitObj]),
-    runTool(tc.cc, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
+    containedCompile(tc, kata, work, [...flags, ...include, '-c', unit, '-o', unitObj]),
+    containedCompile(tc, kata, work, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
     !loopsObj ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
     buildJudge(kata, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
@@ -355,41 +360,62 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
 /** The supervisor every untrusted run goes through (see native/judge/supervise.c). */
 export const SUPERVISOR_SOURCE = path.join(nativeDir, 'judge', 'supervise.c');
 
-let supervisor: Promise<{ path?: string; error?: string }> | undefined;
+type Tool = Promise<{ path?: string; error?: string }>;
+const tools = new Map<string, Tool>();
 
 /**
- * Builds native/judge/supervise.c with the host compiler, once per content
- * and compiler, into the build cache; later calls reuse the same promise.
- * Resolves with the error when it cannot be built (no host compiler): the
- * sandbox then runs programs without it, and says so.
+ * Builds one of our own small host programs (native/judge/<name>.c) with the
+ * host compiler, once per content and compiler, into the build cache; later
+ * calls reuse the same promise. Resolves with the error when it cannot be
+ * built (no host compiler).
  */
-export async function supervisorProgram(): Promise<{ path?: string; error?: string }> {
-  const got = await (supervisor ??= buildSupervisor());
-  if (got.path && !existsSync(got.path)) {
-    // The cache was cleared (or the workspace moved) since: build it again.
-    supervisor = buildSupervisor();
-    return supervisor;
-  }
-  return got;
+function hostTool(name: string): Tool {
+  const cached = tools.get(name);
+  const fresh = () => {
+    const p = buildHostTool(name);
+    tools.set(name, p);
+    return p;
+  };
+  if (!cached) return fresh();
+  return cached.then((got) => (got.path && !existsSync(got.path) ? fresh() : got)); // the cache was cleared since
 }
 
-async function buildSupervisor(): Promise<{ path?: string; error?: string }> {
-  if (!hostArch) return { error: `no supervisor for ${process.arch}` };
+async function buildHostTool(name: string): Promise<{ path?: string; error?: string }> {
+  if (!hostArch) return { error: `no ${name} for ${process.arch}` };
   const tc = toolchainFor(hostArch);
   const ccPath = which(tc.cc);
-  if (!ccPath) return { error: `no host compiler (${tc.cc}) to build the supervisor with` };
-  const source = readFileSync(SUPERVISOR_SOURCE);
-  const h = createHash('sha256').update(source).update(ccPath).update(String(statSync(ccPath).mtimeMs));
+  if (!ccPath) return { error: `no host compiler (${tc.cc}) to build the ${name} program with` };
+  const sourceFile = path.join(nativeDir, 'judge', `${name}.c`);
+  const h = createHash('sha256').update(readFileSync(sourceFile)).update(ccPath).update(String(statSync(ccPath).mtimeMs));
   const dir = path.join(workspaceDir(), '.cache', 'build');
-  const exe = path.join(dir, `supervise-${h.digest('hex').slice(0, 16)}`);
+  const exe = path.join(dir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (existsSync(exe)) return { path: exe };
   mkdirSync(dir, { recursive: true });
   const tmp = `${exe}.${process.pid}.tmp`;
-  const built = await runTool(tc.cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', SUPERVISOR_SOURCE, '-o', tmp]);
+  const built = await runTool(tc.cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', sourceFile, '-o', tmp]);
   if (built.code !== 0) {
     rmSync(tmp, { force: true });
-    return { error: `the supervisor does not build: ${firstError(built.stderr) ?? built.stderr.trim().split('\n')[0]}` };
+    return { error: `native/judge/${name}.c does not build: ${firstError(built.stderr) ?? built.stderr.trim().split('\n')[0]}` };
   }
   renameSync(tmp, exe);
   return { path: exe };
+}
+
+/** The supervisor (native/judge/supervise.c): without it, programs run in a process group only, and say so. */
+export function supervisorProgram(): Tool {
+  return hostTool('supervise');
+}
+
+/**
+ * The compiler, on a unit with the learner's text in it, contained
+ * (native/judge/contain.c): it reads the system's files, the kata's own and
+ * the course's headers, and writes the build directory, nothing else; so no
+ * include, computed include or .incbin can reach the solutions, other
+ * students' files or /dev/zero, whatever its spelling.
+ */
+async function containedCompile(tc: Toolchain, kata: Kata, work: string, args: string[]) {
+  const contain = await hostTool('contain');
+  if (!contain.path) return { code: 1, stdout: '', stderr: `the compiler cannot be contained here: ${contain.error}` };
+  const readable = [path.join(nativeDir, 'include'), path.join(nativeDir, 'cases'), path.join(exercisesDir, kata.id), ...(process.env.CPATH ?? '').split(':').filter(Boolean)];
+  return runTool(contain.path, [...readable.flatMap((d) => ['--ro', d]), '--rw', work, '--', tc.cc, ...args], { env: { TMPDIR: work } });
 }

@@ -228,10 +228,10 @@ export function checkLearnerText(source: string, shown: string, arch: Arch): Che
   const problems: string[] = [];
   const lineOf = (at: number) => code.slice(0, at).split('\n').length;
   const rules: [RegExp, string][] = [
-    [/^\s*#\s*pragma\b.*$/gm, 'a #pragma changes how the unit your file is compiled in is built'],
+    [/^\s*(?:#|%:)\s*pragma\b.*$/gm, 'a #pragma changes how the unit your file is compiled in is built'],
     [/\b_Pragma\s*\(/g, '_Pragma() is a #pragma in disguise'],
     [/\b__attribute__\s*\(\(\s*[^)]*\b(optimize|target|target_clones|__optimize__|__target__)\b/g, 'an optimize or target attribute changes how your code is compiled, not what it does'],
-    [/^\s*#\s*(include|include_next|line|embed)\b(?!\s*<(?!\/)(?:(?!\.\.)[\w.+\/-])+>\s*$).*$/gm, "only system headers (#include <name.h>) may be included: no other file is yours to pull in"],
+    [/^\s*(?:#|%:)\s*(include|include_next|line|embed)\b(?!\s*<(?!\/)(?:(?!\.\.)[\w.+\/-])+>\s*$).*$/gm, "only system headers (#include <name.h>) may be included: no other file is yours to pull in"],
     [/\b__has_include(_next)?\b/g, 'only system headers (#include <name.h>) may be included'],
   ];
   for (const [re, why] of rules)
@@ -264,10 +264,15 @@ export function checkPreprocessed(preprocessed: string, includeTree: string, sho
   let mine = false;
   let line = 0;
   for (const text of preprocessed.split('\n')) {
-    const marker = /^# (\d+) "((?:[^"\\]|\\.)*)"/.exec(text);
+    const marker = /^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d)*)$/.exec(text);
     if (marker) {
+      // A marker without flag 1 (entering a file) or 2 (back in one) is a #line
+      // directive: in the learner's text, one that would hide what follows.
+      const flags = marker[3]!.trim().split(' ');
+      if (mine && marker[2] !== shown && !flags.includes('1') && !flags.includes('2'))
+        problems.push(`${shown}:${line + 1}: a #line directive (to "${marker[2]!.slice(0, 60)}") would make what follows look like another file's`);
       line = Number(marker[1]) - 1;
-      mine = marker[2] === shown;
+      mine = marker[2] === shown || (mine && !flags.includes('1') && !flags.includes('2'));
       continue;
     }
     line++;
@@ -275,7 +280,8 @@ export function checkPreprocessed(preprocessed: string, includeTree: string, sho
     if (/^\s*#\s*pragma\b/.test(text)) problems.push(`${shown}:${line}: a pragma (${text.trim().slice(0, 60)}) changes how the unit your file is compiled in is built`);
     if (/\b__attribute__\s*\(\(.*\b(__)?(optimize|target|target_clones)(__)?\b/.test(text)) problems.push(`${shown}:${line}: an optimize or target attribute changes how your code is compiled, not what it does`);
     if (/"[^"\n]*\.(incbin|include)\b/.test(text)) problems.push(`${shown}:${line}: .incbin or .include in asm would pull a file into your object`);
-    if (/\.section\s*"?\.?kata_|\bkata_(learner|runtime)_text\b/.test(text)) problems.push(`${shown}:${line}: the section names kata_learner_text and kata_runtime_text are the course's`);
+    const course = /\b(kata_\w+|KATA_\w+)/.exec(text);
+    if (course) problems.push(`${shown}:${line}: ${course[1]} is the course's own (kata-agent.h, raw-syscall.h): your file may use none of it; write the asm yourself`);
   }
   if (problems.length === 0) return undefined;
   return { name: 'symbols', kind: 'symbols', arch, status: 'fail', message: problems[0], details: problems.slice(1) };

@@ -7,7 +7,7 @@ export interface ToolResult {
   stderr: string;
 }
 
-export async function runTool(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<ToolResult> {
+export async function runTool(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<ToolResult> {
   try {
     const { $ } = await import('zx'); // loaded on first use: `list` never needs it
     const p = await $({
@@ -16,6 +16,7 @@ export async function runTool(cmd: string, args: string[], opts: { cwd?: string;
       quiet: true,
       timeout: opts.timeoutMs ?? 60_000,
       ...(opts.input !== undefined ? { input: opts.input } : {}),
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     })`${cmd} ${args}`;
     return { code: p.exitCode ?? 1, stdout: p.stdout, stderr: p.stderr };
   } catch (e) {

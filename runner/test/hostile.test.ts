@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityOf } from '../src/availability.js';
 import { checkKata, figuresBeyondUsage } from '../src/judge.js';
 import { findKata } from '../src/katas.js';
-import { nativeDir, solutionFile, workspaceDir } from '../src/paths.js';
+import { solutionFile, workspaceDir } from '../src/paths.js';
 import { parseChannel } from '../src/protocol.js';
 import { runProgram } from '../src/sandbox.js';
 import { hostArch } from '../src/targets.js';
@@ -89,7 +89,7 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
   beforeAll(() => {
     process.env.SYSCALL_KATAS_SANDBOX = sandbox;
     // The fixtures' shared helpers, as a system header (a learner's file may include no other kind).
-    process.env.CPATH = [support, path.join(nativeDir, 'include')].join(':');
+    process.env.CPATH = support;
   });
   afterAll(() => {
     delete process.env.SYSCALL_KATAS_SANDBOX;
