@@ -91,8 +91,9 @@ struct kata_syscall {
 	uint64_t arg[6];
 	int64_t ret;
 	int returned;              /* 0: it never came back (exit, a crash) */
-	uint64_t ip;               /* the instruction that made it */
+	uint64_t ip;               /* the address after the instruction that made it */
 	enum kata_origin origin;
+	int in_probe;              /* made from the learner's code inlined into a probe */
 };
 
 #define KATA_MAX_TRACED 256

@@ -145,12 +145,21 @@ static void resume(pid_t t, int sig)
 	ptrace(A.traced ? PTRACE_SYSCALL : PTRACE_CONT, t, 0, (void *)(long)sig);
 }
 
+static int listed(const uint64_t *set, int n, uint64_t ip)
+{
+	for (int i = 0; i < n; i++)
+		if (set[i] == ip)
+			return 1;
+	return 0;
+}
+
 static enum kata_origin origin_of(uint64_t ip)
 {
 	uint64_t at = ip - KATA_SYSCALL_INSN_BYTES;
-	if (at >= cfg.learner_lo && at < cfg.learner_hi)
-		return KATA_FROM_LEARNER;
-	return KATA_FROM_ELSEWHERE;
+	if (!(at >= cfg.learner_lo && at < cfg.learner_hi))
+		return KATA_FROM_ELSEWHERE;
+	/* In the learner's unit: theirs only at one of their own instructions. */
+	return !cfg.have_own || listed(cfg.own, cfg.nown, ip) ? KATA_FROM_LEARNER : KATA_FROM_ELSEWHERE;
 }
 
 /*
@@ -214,6 +223,7 @@ static void on_syscall_stop(pid_t t)
 				s->arg[i] = info.entry.args[i];
 			s->ip = info.instruction_pointer;
 			s->origin = origin;
+			s->in_probe = origin == KATA_FROM_LEARNER && (!cfg.have_own || listed(cfg.probe, cfg.nprobe, s->ip));
 			pending[p].slot = window_n++;
 		}
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && p >= 0) {

@@ -280,6 +280,13 @@ void kata_expect_syscall(const char *what, const struct kata_reply *r, long nr, 
 		return kata_expect_true(label, 0, detail);
 	}
 	const struct kata_syscall *s = &r->sc[mine];
+	if (!s->in_probe) {
+		snprintf(detail, sizeof(detail),
+			 "your syscall instruction ran in a function the kata's probe called instead of inside the probe "
+			 "(a helper kept out of line: noipa, noinline, a function pointer): the probe must have your asm "
+			 "inlined to see what it clobbers. Put the asm statement in the function the kata asks for");
+		return kata_expect_true(label, 0, detail);
+	}
 	for (int i = 0; i < nargs; i++) {
 		uint64_t got = s->arg[i], exp = (uint64_t)args[i];
 		if (got == exp || args[i] == KATA_ANY)
@@ -548,11 +555,29 @@ static void run_count(const struct kata_count *c, uint64_t iters)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: judge --agent=EXE [--learner-text=LO-HI] [--runtime-text=LO-HI] [--emulator=QEMU] [--nostdlib]\n"
+		"usage: judge --agent=EXE [--learner-text=LO-HI] [--runtime-text=LO-HI] [--own-syscalls=IP,...]\n"
+		"             [--probe-syscalls=IP,...] [--emulator=QEMU] [--nostdlib]\n"
 		"             [--grading] [--call-timeout-ms=N] list | cases <seed> | bench <seed> <name> <epochs> [reference]\n"
 		"             | count <seed> <name> <iterations>\n"
 		"(the runner calls this; `syscall-katas check <id>` is the way to check a kata)\n");
 	return 2;
+}
+
+/* "0x1,0x2,..." into set (at most cap); -1 when malformed. */
+static int address_list(const char *s, uint64_t *set, int cap, int *n)
+{
+	*n = 0;
+	while (*s) {
+		char *end;
+		uint64_t v = strtoull(s, &end, 0);
+		if (end == s || *n >= cap)
+			return -1;
+		set[(*n)++] = v;
+		s = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return -1;
+	}
+	return 0;
 }
 
 static int range(const char *s, uint64_t *lo, uint64_t *hi)
@@ -579,6 +604,10 @@ int main(int argc, char **argv)
 		else if (!strncmp(a, "--learner-text=", 15) && range(a + 15, &cfg.learner_lo, &cfg.learner_hi) == 0)
 			;
 		else if (!strncmp(a, "--runtime-text=", 15) && range(a + 15, &cfg.runtime_lo, &cfg.runtime_hi) == 0)
+			;
+		else if (!strncmp(a, "--own-syscalls=", 15) && address_list(a + 15, cfg.own, 256, &cfg.nown) == 0)
+			cfg.have_own = 1;
+		else if (!strncmp(a, "--probe-syscalls=", 17) && address_list(a + 17, cfg.probe, 256, &cfg.nprobe) == 0)
 			;
 		else if (!strncmp(a, "--emulator=", 11))
 			cfg.emulator = a + 11;

@@ -17,6 +17,12 @@ struct agent_config {
 	uint64_t learner_lo, learner_hi; /* the learner's unit's code */
 	uint64_t runtime_lo, runtime_hi; /* the agent runtime's code: its syscalls are the channel's */
 	int nostdlib;                 /* no runtime, no channel: kata_run_agent() only */
+	/* The addresses after the learner's own syscall instructions (from the
+	 * agent's line table), and those inlined into a probe; when given, a
+	 * syscall from any other address in the learner's unit is not theirs. */
+	int have_own;
+	uint64_t own[256], probe[256];
+	int nown, nprobe;
 	int grading;                  /* refuse the 32-bit ABI */
 	double call_timeout_s;
 };

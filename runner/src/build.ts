@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Arch, Kata } from './manifest.js';
 import { displayPath, driverFile, exercisesDir, nativeDir, repoRoot, workspaceDir } from './paths.js';
 import type { CheckResult } from './result.js';
-import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, checkSymbols, elfSectionRanges, globalsOf } from './symbols.js';
+import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, checkSymbols, elfSectionRanges, globalsOf, ownSyscalls } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -31,6 +31,8 @@ const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
 const NO_LIBC_CALLS = ['-fno-builtin', '-fno-tree-loop-distribute-patterns'];
 /** The learner's static inline functions keep an out-of-line copy: the symbol checks see them. */
 const KEEP_FUNCTIONS = ['-fkeep-inline-functions', '-fkeep-static-functions'];
+/** Line tables: the judge tells the learner's own syscall instructions by them (code is unchanged by -g). */
+const DEBUG = ['-g'];
 /** Every file under native/ a kata program can be built from: a change to any rebuilds. */
 const NATIVE_DIRS = ['judge', 'agent', 'include', 'cases'];
 
@@ -64,6 +66,9 @@ function hasTimedLoops(id: string): boolean {
 export interface CodeRanges {
   learner: [string, string];
   runtime?: [string, string];
+  /** The addresses after the learner's own syscall instructions, and those inlined into probes. */
+  ownSyscalls?: string[];
+  probeSyscalls?: string[];
 }
 
 export interface BuildOutcome {
@@ -262,7 +267,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const unit = path.join(work, 'unit.c');
   writeFileSync(unit, `#include "${agentFile(kata.id)}"\n#line 1 "${shown.replace(/["\\]/g, '\\$&')}"\n${source}`);
   const extra = kata.build?.cflags ?? [];
-  const flags = [...COMMON_CFLAGS, ...extra, ...(nostdlib ? FREESTANDING : []), ...(kata.symbols.noLibc ? NO_LIBC_CALLS : []), ...KEEP_FUNCTIONS];
+  const flags = [...COMMON_CFLAGS, ...extra, ...(nostdlib ? FREESTANDING : []), ...(kata.symbols.noLibc ? NO_LIBC_CALLS : []), ...KEEP_FUNCTIONS, ...DEBUG];
   // -iquote: agent.c's "kata-agent.h" is found, a learner's <kata-agent.h> (the only kind of include
   // their text may have) is not: the course's own headers are not theirs to use.
   const include = ['-iquote', path.join(nativeDir, 'include'), '-iquote', nativeDir];
@@ -342,6 +347,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const ranges = elfSectionRanges(readFileSync(agent));
   const learner = ranges.get('kata_learner_text');
   if (!learner) return courseError('the agent program has no kata_learner_text section (a bug in the course)');
+  const dis = await runTool(tc.objdump, ['-d', '-l', '--no-show-raw-insn', '-j', 'kata_learner_text', agent]);
+  const own = ownSyscalls(dis.stdout, shown, arch);
   // A forbidden instruction fails the kata but the cases still run: seeing
   // *why* it is wrong (int $0x80 truncating a pointer) is the lesson. Code
   // that imports what it must not never runs: it could pass by cheating.
@@ -349,7 +356,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   return {
     judge: blocked ? undefined : judge.exe,
     agent: blocked ? undefined : agent,
-    ranges: { learner, runtime: ranges.get('kata_runtime_text') },
+    ranges: { learner, runtime: ranges.get('kata_runtime_text'), ownSyscalls: own.own, probeSyscalls: own.probe },
     nostdlib,
     tables: judge.tables,
     checks,

@@ -128,6 +128,45 @@ export function elfSectionRanges(bytes: Buffer): Map<string, [string, string]> {
   return out;
 }
 
+/**
+ * The syscall instructions of the learner's own lines, from the linked
+ * agent's debug line table (objdump -d -l on kata_learner_text): the
+ * addresses the kernel reports after each (`ip`), all of them (`own`) and
+ * those inlined into a probe_* function (`probe`). A syscall the judge sees
+ * from any other address (a gadget in agent.c's code, the course's helpers,
+ * an instruction hidden in an immediate, code made at run time) is not the
+ * learner's; one from their lines outside a probe ran where the probe could
+ * not watch its clobbers.
+ */
+export function ownSyscalls(disassembly: string, shown: string, arch: Arch): { own: string[]; probe: string[] } {
+  const insn = arch === 'x86_64' ? /^(syscall|int\s+\$0x80|sysenter)\b/ : /^svc\b/;
+  const length = (m: string) => (arch === 'x86_64' ? 2 : 4);
+  const isMine = (file: string) => file === shown || file.endsWith(`/${shown}`);
+  const own: string[] = [];
+  const probe: string[] = [];
+  let fn = '';
+  let mine = false;
+  for (const line of disassembly.split('\n')) {
+    const label = /^[0-9a-f]+ <(.+)>:$/.exec(line);
+    if (label) {
+      fn = label[1]!;
+      mine = false;
+      continue;
+    }
+    const where = /^(\S.*):(\d+)(?: \(discriminator \d+\))?$/.exec(line);
+    if (where) {
+      mine = isMine(where[1]!);
+      continue;
+    }
+    const at = /^\s+([0-9a-f]+):\s+(.*)$/.exec(line);
+    if (!at || !mine || !insn.test(at[2]!.trim())) continue;
+    const ip = `0x${(BigInt(`0x${at[1]}`) + BigInt(length(at[2]!))).toString(16)}`;
+    own.push(ip);
+    if (fn.startsWith('probe_')) probe.push(ip);
+  }
+  return { own, probe };
+}
+
 /** Sections that would run code outside the driver's calls, each with why. */
 export function startupSections(sections: Section[]): string[] {
   const found: string[] = [];

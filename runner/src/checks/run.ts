@@ -60,6 +60,7 @@ export async function runJudge(ctx: RunContext, args: string[], opts: Omit<RunRe
     `--agent=${ctx.agent}`,
     `--learner-text=${ctx.ranges.learner.join('-')}`,
     ...(ctx.ranges.runtime ? [`--runtime-text=${ctx.ranges.runtime.join('-')}`] : []),
+    ...(ctx.ranges.ownSyscalls ? [`--own-syscalls=${ctx.ranges.ownSyscalls.join(',')}`, `--probe-syscalls=${(ctx.ranges.probeSyscalls ?? []).join(',')}`] : []),
     ...(ctx.emulator ? [`--emulator=${which(ctx.emulator) ?? ctx.emulator}`] : []),
     ...(ctx.nostdlib ? ['--nostdlib'] : []),
     ...(ctx.options.guard ? ['--grading'] : []),
