@@ -30,7 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -66,6 +66,7 @@ static struct {
 	int dead;
 	int status;                /* wait status of the main thread, once dead */
 	char dir[256];             /* the agent's temporary directory */
+	uid_t uid;                 /* the agent's uid (its own when the judge is root) */
 	pid_t tids[MAX_TRACEES];   /* every traced thread and process */
 	int ntids;
 	/* the last fatal signal seen in a signal-delivery-stop */
@@ -332,20 +333,66 @@ static void drain_waits(void)
 
 /* ---- the agent's directory ---------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Removes everything beneath the directory `dirfd`, by descriptor: never
+ * through a path, so a symlink or a rename the agent left behind cannot
+ * send it anywhere else. */
+static void remove_beneath(int dirfd, int depth)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0)
+			continue;
+		int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0 && depth < 64)
+			remove_beneath(sub, depth + 1);
+		else if (sub >= 0)
+			close(sub);
+		unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
 }
 
-static void remove_dir(void)
+/*
+ * The agent's directory, gone. As root the agent has a uid of its own:
+ * first every process of that uid is killed (whatever escaped tracing, with
+ * CLONE_UNTRACED, is one of them), then the directory's contents are removed
+ * by a child with that uid, which can delete nothing the agent could not.
+ */
+static int remove_dir(void)
 {
-	if (A.dir[0])
-		nftw(A.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (!A.dir[0])
+		return 0;
+	int escaped = 0;
+	pid_t child = fork();
+	if (child == 0) {
+		int hit = 0;
+		if (geteuid() == 0) {
+			if (setgroups(0, NULL) != 0 || setresgid(A.uid, A.uid, A.uid) != 0 ||
+			    setresuid(A.uid, A.uid, A.uid) != 0)
+				_exit(0);
+			for (int i = 0; i < 200 && kill(-1, SIGKILL) == 0; i++) {
+				hit = 1;
+				usleep(1000);
+			}
+		}
+		int fd = open(A.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			remove_beneath(fd, 0);
+		_exit(hit ? 3 : 0);
+	}
+	int st = 0;
+	if (child > 0 && waitpid(child, &st, __WALL) == child)
+		escaped = WIFEXITED(st) && WEXITSTATUS(st) == 3;
+	rmdir(A.dir);
 	A.dir[0] = 0;
+	return escaped;
 }
 
 /* ---- start and stop -------------------------------------------------------- */
@@ -400,6 +447,7 @@ static void start_agent(const char *arg)
 		snprintf(exe, sizeof(exe), "%s", cfg.exe);
 	}
 	uid_t uid = geteuid() == 0 ? confine_pick_uid() : geteuid();
+	A.uid = uid;
 	if (geteuid() == 0 && (chown(A.dir, uid, uid) != 0 || (cfg.emulator && chown(exe, uid, uid) != 0))) {
 		judge_error_record("the judge could not hand the agent its directory: %s", strerror(errno));
 		_exit(5);
@@ -558,16 +606,17 @@ void agent_stop(void)
 			break;
 		on_wait(t, st);
 	}
-	if (left && judge_in_case)
-		judge_leftover_record(left, left_pids, left < 32 ? left : 32);
 	if (A.sock >= 0)
 		close(A.sock);
 	close_counter();
 	A.sock = -1;
 	A.pid = 0;
 	A.ntids = 0;
-	if (!keep_dir)
-		remove_dir();
+	/* A process of the agent's uid still alive now escaped tracing (CLONE_UNTRACED). */
+	if (!keep_dir && remove_dir() && !left)
+		left = 1;
+	if (left && judge_in_case)
+		judge_leftover_record(left, left_pids, left < 32 ? left : 32);
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -916,7 +965,7 @@ void agent_count(const char *name, uint64_t iters, struct count_result *out)
 		agent_stop();
 		keep_dir = 0;
 		count_from_log(out);
-		remove_dir();
+		(void)remove_dir();
 	}
 }
 

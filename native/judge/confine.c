@@ -202,9 +202,10 @@ static int build_seccomp(struct confine_plan *p, char *err, size_t errlen)
 		if (nr != __NR_SCMP_ERROR)
 			rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 	}
-	/* No new namespaces: a user namespace is the way to capabilities. */
-	static const uint64_t ns_flags[] = { CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
-					     CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP };
+	/* No new namespaces (a user namespace is the way to capabilities), and no
+	 * child the tracer is not told of (CLONE_UNTRACED). */
+	static const uint64_t ns_flags[] = { CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWPID,    CLONE_NEWNET,
+					     CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_UNTRACED };
 	for (size_t i = 0; i < sizeof(ns_flags) / sizeof(*ns_flags); i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				       SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
