@@ -276,8 +276,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   const loopsObj = !nostdlib && hasTimedLoops(kata.id) ? path.join(work, 'loops.o') : undefined;
   const preprocessed = path.join(work, 'unit.i');
   const [compiled, pre, loops, judge, runtime] = await Promise.all([
-    containedCompile(tc, kata, work, [...flags, ...include, '-c', unit, '-o', unitObj]),
-    containedCompile(tc, kata, work, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
+    containedCompile(tc, kata, learnerPath, work, [...flags, ...include, '-c', unit, '-o', unitObj]),
+    containedCompile(tc, kata, learnerPath, work, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
     !loopsObj ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
     buildJudge(kata, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
@@ -420,9 +420,10 @@ export function supervisorProgram(): Tool {
  * include, computed include or .incbin can reach the solutions, other
  * students' files or /dev/zero, whatever its spelling.
  */
-async function containedCompile(tc: Toolchain, kata: Kata, work: string, args: string[]) {
+async function containedCompile(tc: Toolchain, kata: Kata, learnerPath: string, work: string, args: string[]) {
   const contain = await hostTool('contain');
   if (!contain.path) return { code: 1, stdout: '', stderr: `the compiler cannot be contained here: ${contain.error}` };
-  const readable = [path.join(nativeDir, 'include'), path.join(nativeDir, 'cases'), path.join(exercisesDir, kata.id), ...(process.env.CPATH ?? '').split(':').filter(Boolean)];
+  // The learner's own file too: GCC reads it again to quote its lines in diagnostics.
+  const readable = [path.join(nativeDir, 'include'), path.join(nativeDir, 'cases'), path.join(exercisesDir, kata.id), path.resolve(learnerPath), ...(process.env.CPATH ?? '').split(':').filter(Boolean)];
   return runTool(contain.path, [...readable.flatMap((d) => ['--ro', d]), '--rw', work, '--', tc.cc, ...args], { env: { TMPDIR: work } });
 }
