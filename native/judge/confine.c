@@ -313,9 +313,27 @@ void confine_child(struct confine_plan *p, int keep_fd)
 		limit(RLIMIT_AS, 4ull << 30, 4ull << 30);
 	limit(RLIMIT_FSIZE, 64ull << 20, 64ull << 20);
 	limit(RLIMIT_NOFILE, 1024, 1024);
-	limit(RLIMIT_NPROC, 256, 256);
+	/* A timed run: no other process or thread of the agent's, which could run
+	 * while the judge times its reference on the same CPU. */
+	limit(RLIMIT_NPROC, p->no_seccomp ? 1 : 256, p->no_seccomp ? 1 : 256);
 	limit(RLIMIT_CORE, 0, 0);
 	if (geteuid() == 0) {
+		/* SysV IPC of its own, which goes with its last process: Landlock does not
+		 * cover it, and a segment left behind would outlive the run (memory, or a
+		 * channel to the next student's program). Capped in size while it lasts. */
+		if (unshare(CLONE_NEWIPC) == 0) {
+			static const char *caps[][2] = { { "/proc/sys/kernel/shmmax", "67108864" },
+							 { "/proc/sys/kernel/shmall", "16384" },
+							 { "/proc/sys/kernel/msgmnb", "65536" } };
+			for (size_t i = 0; i < sizeof(caps) / sizeof(*caps); i++) {
+				int fd = open(caps[i][0], O_WRONLY | O_CLOEXEC);
+				if (fd >= 0) {
+					if (write(fd, caps[i][1], strlen(caps[i][1])) < 0)
+						_exit(126);
+					close(fd);
+				}
+			}
+		}
 		if (setgroups(0, NULL) != 0 || setresgid(p->uid, p->uid, p->uid) != 0 ||
 		    setresuid(p->uid, p->uid, p->uid) != 0)
 			_exit(126);

@@ -321,6 +321,8 @@ export function checkPreprocessed(preprocessed: string, includeTree: string, sho
     if (/"[^"\n]*\.(incbin|include)\b/.test(text)) problems.push(`${shown}:${line}: .incbin or .include in asm would pull a file into your object`);
     const course = /\b(kata_\w+|KATA_\w+)/.exec(text);
     if (course) problems.push(`${shown}:${line}: ${course[1]} is the course's own (kata-agent.h, raw-syscall.h): your file may use none of it; write the asm yourself`);
+    const probe = /\b(probe_\w+|loop_\w+)/.exec(text);
+    if (probe) problems.push(`${shown}:${line}: ${probe[1]}: names that start with probe_ or loop_ are the kata's (its probes and timed loops); name your helpers otherwise`);
   }
   if (problems.length === 0) return undefined;
   return { name: 'symbols', kind: 'symbols', arch, status: 'fail', message: problems[0], details: problems.slice(1) };

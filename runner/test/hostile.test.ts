@@ -34,6 +34,25 @@ interface Expected {
   absent?: string[];
   /** What the machine must allow for the fixture to be caught (else the test is skipped). */
   requires?: 'timed-syscall-count';
+  /** No SysV IPC object of an agent's uid may be left afterwards (as root, agents have uids >= 200000). */
+  noIpcLeft?: boolean;
+}
+
+/** SysV IPC objects owned by an agent's uid (the judge, as root, gives agents uids from 200000). */
+function agentIpcObjects(): string[] {
+  const left: string[] = [];
+  for (const kind of ['shm', 'msg', 'sem']) {
+    let text = '';
+    try {
+      text = readFileSync(`/proc/sysvipc/${kind}`, 'utf8');
+    } catch {
+      continue;
+    }
+    const [header, ...rows] = text.trim().split('\n');
+    const uidAt = header!.trim().split(/\s+/).indexOf('uid');
+    for (const row of rows) if (Number(row.trim().split(/\s+/)[uidAt]) >= 200000) left.push(`${kind}: ${row.trim()}`);
+  }
+  return left;
 }
 
 /** Whether the judge can count the agent's syscalls while it is timed (a perf tracepoint, as root). */
@@ -108,6 +127,7 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
       expect(failing?.name ?? null).toBe(expected.check);
       for (const part of expected.message) expect(failing?.message).toContain(part);
       for (const file of expected.absent ?? []) expect(existsSync(file), `${file} was written`).toBe(false);
+      if (expected.noIpcLeft && process.getuid?.() === 0) expect(agentIpcObjects()).toEqual([]);
 
       // What the fixture told us on stderr (the details carry it), and its escapees: all gone.
       const text = JSON.stringify(result);
