@@ -19,11 +19,11 @@
  */
 #define _GNU_SOURCE
 #include "confine.h"
+#include "landlock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/landlock.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -37,16 +37,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Newer than Debian 12's headers. */
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
 #define LL_NET_BIND_TCP (1ULL << 0)
 #define LL_NET_CONNECT_TCP (1ULL << 1)
 #define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
@@ -61,55 +51,14 @@ struct ll_ruleset_attr {
 	uint64_t scoped;
 };
 
-int confine_landlock_abi(void)
-{
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	return abi < 0 ? 0 : (int)abi;
-}
-
-static uint64_t fs_rights(int abi)
-{
-	uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1; /* ABI 1: bits 0..12 */
-	if (abi >= 2)
-		all |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		all |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (abi >= 5)
-		all |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	return all;
-}
-
-#define FILE_RIGHTS                                                                                          \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |          \
-	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
-
-/* Allows `rights` beneath `path` (or on it, for a file); a missing path is skipped. */
-static int allow(int ruleset, const char *path, uint64_t rights, uint64_t handled)
-{
-	int fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	struct landlock_path_beneath_attr rule = { .allowed_access = rights & handled, .parent_fd = fd };
-	long r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-	if (r != 0 && errno == EINVAL) {
-		/* a file: only the rights that apply to files */
-		rule.allowed_access &= FILE_RIGHTS;
-		r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-	}
-	int e = errno;
-	close(fd);
-	errno = e;
-	return r == 0 ? 0 : -1;
-}
-
 static int build_landlock(struct confine_plan *p, char *err, size_t errlen)
 {
 	p->ruleset_fd = -1;
-	p->landlock_abi = confine_landlock_abi();
+	p->landlock_abi = ll_abi();
 	if (p->landlock_abi <= 0)
 		return 0; /* not on this kernel: the docs say what that leaves */
 	int abi = p->landlock_abi;
-	struct ll_ruleset_attr attr = { .handled_access_fs = fs_rights(abi) };
+	struct ll_ruleset_attr attr = { .handled_access_fs = ll_fs_rights(abi) };
 	size_t size = sizeof(uint64_t);
 	if (abi >= 4) {
 		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
@@ -132,14 +81,14 @@ static int build_landlock(struct confine_plan *p, char *err, size_t errlen)
 					     "/sys/devices/system/cpu", "/dev/urandom", "/dev/random", "/dev/zero" };
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(system_code) / sizeof(*system_code); i++)
-		bad |= allow(rs, system_code[i], run, handled);
+		bad |= ll_allow(rs, system_code[i], run & handled);
 	for (size_t i = 0; i < sizeof(system_data) / sizeof(*system_data); i++)
-		bad |= allow(rs, system_data[i], read, handled);
-	bad |= allow(rs, "/dev/null", read | LANDLOCK_ACCESS_FS_WRITE_FILE, handled);
-	bad |= allow(rs, p->exe, run, handled);
+		bad |= ll_allow(rs, system_data[i], read & handled);
+	bad |= ll_allow(rs, "/dev/null", (read | LANDLOCK_ACCESS_FS_WRITE_FILE) & handled);
+	bad |= ll_allow(rs, p->exe, run & handled);
 	if (p->emulated)
-		bad |= allow(rs, "/proc", read, handled); /* qemu-user reads /proc/self/maps */
-	bad |= allow(rs, p->dir, handled, handled);
+		bad |= ll_allow(rs, "/proc", read & handled); /* qemu-user reads /proc/self/maps */
+	bad |= ll_allow(rs, p->dir, handled);
 	if (bad) {
 		snprintf(err, errlen, "landlock_add_rule: %s", strerror(errno));
 		close(rs);

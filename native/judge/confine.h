@@ -41,7 +41,4 @@ void confine_release(struct confine_plan *p);
 /* A uid nobody else uses, for one agent (the judge runs as root). */
 uid_t confine_pick_uid(void);
 
-/* What the confinement gives on this machine, in words, for the docs and doctor. */
-int confine_landlock_abi(void);
-
 #endif

@@ -15,9 +15,10 @@
  * Built by the runner with the host compiler, like the supervisor.
  */
 #define _GNU_SOURCE
+#include "landlock.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/landlock.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,35 +27,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
-
-#define FILE_RIGHTS                                                                                          \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |          \
-	 LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV)
-
-static int allow(int ruleset, const char *path, uint64_t rights)
-{
-	int fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	struct landlock_path_beneath_attr rule = { .allowed_access = rights, .parent_fd = fd };
-	long r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-	if (r != 0 && errno == EINVAL) { /* a file: the rights that apply to files */
-		rule.allowed_access &= FILE_RIGHTS;
-		r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-	}
-	close(fd);
-	return r == 0 ? 0 : -1;
-}
 
 static void limit(int resource, rlim_t value)
 {
@@ -102,15 +74,9 @@ int main(int argc, char **argv)
 		perror("contain: no_new_privs");
 		return 125;
 	}
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	int abi = ll_abi();
 	if (abi > 0) {
-		uint64_t all = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
-		if (abi >= 2)
-			all |= LANDLOCK_ACCESS_FS_REFER;
-		if (abi >= 3)
-			all |= LANDLOCK_ACCESS_FS_TRUNCATE;
-		if (abi >= 5)
-			all |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+		uint64_t all = ll_fs_rights(abi);
 		struct landlock_ruleset_attr attr = { .handled_access_fs = all };
 		int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 		if (rs < 0) {
@@ -123,11 +89,11 @@ int main(int argc, char **argv)
 						"/etc/ld.so.cache" };
 		int bad = 0;
 		for (size_t k = 0; k < sizeof(system) / sizeof(*system); k++)
-			bad |= allow(rs, system[k], read & all);
+			bad |= ll_allow(rs, system[k], read & all);
 		for (int k = 0; k < nro; k++)
-			bad |= allow(rs, ro[k], read & all);
-		bad |= allow(rs, "/dev/null", (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE) & all);
-		bad |= allow(rs, rw, all);
+			bad |= ll_allow(rs, ro[k], read & all);
+		bad |= ll_allow(rs, "/dev/null", (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE) & all);
+		bad |= ll_allow(rs, rw, all);
 		if (bad || syscall(SYS_landlock_restrict_self, rs, 0) != 0) {
 			perror("contain: landlock");
 			return 125;
