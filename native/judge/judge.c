@@ -595,7 +595,7 @@ int main(int argc, char **argv)
 	/* Nothing of ours is readable or traceable by another process of this uid. */
 	prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
-	struct agent_config cfg = { .call_timeout_s = 5 };
+	static struct agent_config cfg = { .call_timeout_s = 5 };
 	int i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		const char *a = argv[i];
@@ -605,9 +605,9 @@ int main(int argc, char **argv)
 			;
 		else if (!strncmp(a, "--runtime-text=", 15) && range(a + 15, &cfg.runtime_lo, &cfg.runtime_hi) == 0)
 			;
-		else if (!strncmp(a, "--own-syscalls=", 15) && address_list(a + 15, cfg.own, 256, &cfg.nown) == 0)
+		else if (!strncmp(a, "--own-syscalls=", 15) && address_list(a + 15, cfg.own, 4096, &cfg.nown) == 0)
 			cfg.have_own = 1;
-		else if (!strncmp(a, "--probe-syscalls=", 17) && address_list(a + 17, cfg.probe, 256, &cfg.nprobe) == 0)
+		else if (!strncmp(a, "--probe-syscalls=", 17) && address_list(a + 17, cfg.probe, 4096, &cfg.nprobe) == 0)
 			;
 		else if (!strncmp(a, "--emulator=", 11))
 			cfg.emulator = a + 11;

@@ -21,7 +21,7 @@ struct agent_config {
 	 * agent's line table), and those inlined into a probe; when given, a
 	 * syscall from any other address in the learner's unit is not theirs. */
 	int have_own;
-	uint64_t own[256], probe[256];
+	uint64_t own[4096], probe[4096];
 	int nown, nprobe;
 	int grading;                  /* refuse the 32-bit ABI */
 	double call_timeout_s;

@@ -20,6 +20,7 @@ import { displayPath, driverFile, exercisesDir, nativeDir, repoRoot, workspaceDi
 import type { CheckResult } from './result.js';
 import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, checkSymbols, elfSectionRanges, globalsOf, ownSyscalls } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
+import { readLearnerSource } from './source.js';
 import { runTool } from './tools.js';
 
 /** Bump when the way programs are built changes, to drop stale caches. */
@@ -182,7 +183,10 @@ async function runtimeObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: 
 export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
   const tc = toolchainFor(arch);
   const cacheRoot = path.join(workspaceDir(), '.cache', 'build');
-  const source = readFileSync(learnerPath, 'utf8');
+  const read = readLearnerSource(learnerPath);
+  if ('problem' in read)
+    return { checks: [{ name: 'compile', kind: 'compile', arch: tc.arch, status: 'fail', message: read.problem }], cached: false };
+  const source = read.text;
   const key = fingerprint(kata, tc, source) + path.basename(learnerPath);
   const dir = path.join(cacheRoot, createHash('sha256').update(key).digest('hex').slice(0, 32));
   const outcomeFile = path.join(dir, 'outcome.json');
@@ -349,6 +353,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   if (!learner) return courseError('the agent program has no kata_learner_text section (a bug in the course)');
   const dis = await runTool(tc.objdump, ['-d', '-l', '--no-show-raw-insn', '-j', 'kata_learner_text', agent]);
   const own = ownSyscalls(dis.stdout, shown, arch);
+  if (own.own.length > 4000)
+    return { checks: [...checks, { name: 'symbols', kind: 'symbols', arch, status: 'fail', message: `${shown} has ${own.own.length} syscall instructions: a kata needs a handful` }], cached: false };
   // A forbidden instruction fails the kata but the cases still run: seeing
   // *why* it is wrong (int $0x80 truncating a pointer) is the lesson. Code
   // that imports what it must not never runs: it could pass by cheating.

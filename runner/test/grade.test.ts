@@ -3,7 +3,7 @@
 // exit codes, a folder of submissions, the classroom template, and student
 // text that tries to become a GitHub workflow command.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -163,6 +163,18 @@ describe('grade', () => {
     expect(lines.slice(start + 1, end).join('\n')).toContain('INJECTED');
   });
 
+  it('a submission file that is a link (to the solution, another student, /dev/zero) scores 0 and is never read', async () => {
+    const dir = tmp('links');
+    symlinkSync(path.join(repo, 'solutions', 'x86-write', 'exercise.c'), path.join(dir, 'x86-write.c'));
+    symlinkSync('/dev/zero', path.join(dir, 'x86-errno.c'));
+    const cfg = path.join(dir, 'course.json');
+    writeFileSync(cfg, JSON.stringify({ formatVersion: 1, katas: [{ id: 'x86-write' }, { id: 'x86-errno' }] }));
+    const { stdout } = await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json']);
+    const r = JSON.parse(stdout) as Report & { katas: { id: string; status: string; reason?: string; score: number }[] };
+    expect(r.score).toBe(0);
+    for (const k of r.katas) expect(k).toMatchObject({ status: 'fail', score: 0, reason: expect.stringContaining('is a symbolic link') });
+  });
+
   it('a kata that cannot be graded at all is an error for that kata, and grading goes on', async () => {
     const dir = tmp('unreadable');
     mkdirSync(path.join(dir, 'x86-write.c')); // a directory where the file should be
@@ -172,7 +184,7 @@ describe('grade', () => {
     const { stdout } = await cli(['grade', '--submission', dir, '--config', cfg, '--format', 'json']);
     const r = JSON.parse(stdout) as Report & { katas: { id: string; status: string; reason?: string; score: number }[] };
     expect(r.katas[0]).toMatchObject({ id: 'x86-write', score: 0 });
-    expect(['error', 'missing']).toContain(r.katas[0]!.status);
+    expect(['error', 'missing', 'fail']).toContain(r.katas[0]!.status); // a directory where the file should be: not a regular file
     expect(r.katas[1]).toMatchObject({ id: 'x86-errno', status: 'pass', score: 10 });
   });
 

@@ -2,7 +2,7 @@
 // layout) against the pristine katas, one kata after another: timings want a
 // quiet machine. The runner computes every point; nothing the learner's
 // program says is taken on trust (see judge.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { availabilityOf } from '../availability.js';
 import { checkKata } from '../judge.js';
@@ -10,6 +10,7 @@ import { displayPath } from '../paths.js';
 import type { GradeConfig, GradedKataSpec } from './config.js';
 import { GRADE_REPORT_VERSION, type GradeReport, type ScoredKata } from './model.js';
 import { scoreKata } from './score.js';
+import { readLearnerSource } from '../source.js';
 
 function unscored(spec: GradedKataSpec, file: string, status: ScoredKata['status'], reason: string, durationMs = 0): ScoredKata {
   return {
@@ -27,9 +28,19 @@ function unscored(spec: GradedKataSpec, file: string, status: ScoredKata['status
   };
 }
 
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig): Promise<ScoredKata> {
   const file = path.join(dir, `${spec.kata.id}.c`);
-  if (!existsSync(file)) return unscored(spec, file, 'missing', `no ${spec.kata.id}.c in the submission`);
+  if (!existsSync(file) && !isLink(file)) return unscored(spec, file, 'missing', `no ${spec.kata.id}.c in the submission`);
+  const own = readLearnerSource(file, dir);
+  if ('problem' in own) return unscored(spec, file, 'fail', own.problem);
   const avail = await availabilityOf(spec.kata);
   if (!avail.available) return unscored(spec, file, 'unavailable', `not graded on this machine: ${avail.reason}`);
   const started = performance.now();
