@@ -641,10 +641,11 @@ void agent_stop(void)
 	A.ntids = 0;
 	/* A process of the agent's uid still alive now escaped tracing (CLONE_UNTRACED). */
 	int escaped = keep_dir ? 0 : remove_dir();
+	int named = left < 32 ? left : 32;
 	if (escaped && !left)
 		left = escaped; /* unnamed: the judge never saw them */
 	if (left && judge_in_case)
-		judge_leftover_record(left, left_pids, escaped && left == escaped ? 0 : left < 32 ? left : 32);
+		judge_leftover_record(left, left_pids, named);
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -979,7 +980,7 @@ void agent_count(const char *name, uint64_t iters, struct count_result *out)
 	struct kata_args a;
 	memset(&a, 0, sizeof(a));
 	a.arg[0] = (int64_t)iters;
-	window_hist = A.traced || !cfg.emulator ? out : NULL;
+	window_hist = cfg.emulator ? NULL : out; /* under an emulator the counts come from its log */
 	if (cfg.emulator) {
 		agent_stop();
 		emulator_log = 1;

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include "confine.h"
 #include "landlock.h"
+#include "proc-stat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,25 +99,11 @@ static int build_landlock(struct confine_plan *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* The parent of `pid`, from /proc/<pid>/stat, or -1. */
+/* The parent of `pid`, or -1. */
 static pid_t parent_of(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *close_paren = strrchr(buf, ')');
-	int ppid;
-	char state;
-	if (!close_paren || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
-		return -1;
-	return ppid;
+	struct proc_stat st;
+	return proc_stat_read(pid, &st) == 0 ? st.ppid : -1;
 }
 
 static int build_seccomp(struct confine_plan *p, char *err, size_t errlen)

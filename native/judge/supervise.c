@@ -57,6 +57,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc-stat.h"
+
 
 #ifndef PR_SET_CHILD_SUBREAPER
 #define PR_SET_CHILD_SUBREAPER 36
@@ -119,36 +121,16 @@ struct proc {
 static struct proc *procs;
 static size_t nprocs, cap_procs;
 
-/* /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold ") " itself. */
 static int read_stat(pid_t pid, struct proc *out)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *open_paren = strchr(buf, '(');
-	char *close_paren = strrchr(buf, ')');
-	if (!open_paren || !close_paren || close_paren < open_paren)
-		return -1;
-	size_t clen = (size_t)(close_paren - open_paren - 1);
-	if (clen > 16)
-		clen = 16;
-	memcpy(out->comm, open_paren + 1, clen);
-	out->comm[clen] = 0;
-	char state;
-	int ppid, pgid;
-	if (sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgid) != 3)
+	struct proc_stat st;
+	if (proc_stat_read(pid, &st) != 0)
 		return -1;
 	out->pid = pid;
-	out->ppid = ppid;
-	out->pgid = pgid;
-	out->state = state;
+	out->ppid = st.ppid;
+	out->pgid = st.pgid;
+	out->state = st.state;
+	memcpy(out->comm, st.comm, sizeof(out->comm));
 	return 0;
 }
 

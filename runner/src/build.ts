@@ -400,6 +400,8 @@ async function buildHostTool(name: string): Promise<{ path?: string; error?: str
   if (!ccPath) return { error: `no host compiler (${tc.cc}) to build the ${name} program with` };
   const sourceFile = path.join(nativeDir, 'judge', `${name}.c`);
   const h = createHash('sha256').update(readFileSync(sourceFile)).update(ccPath).update(String(statSync(ccPath).mtimeMs));
+  // The headers it may include (landlock.h, proc-stat.h): a change to one is a new program.
+  for (const f of readdirSync(path.join(nativeDir, 'judge')).filter((f) => f.endsWith('.h')).sort()) h.update(readFileSync(path.join(nativeDir, 'judge', f)));
   const dir = path.join(workspaceDir(), '.cache', 'build');
   const exe = path.join(dir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (existsSync(exe)) return { path: exe };

@@ -140,7 +140,7 @@ export function elfSectionRanges(bytes: Buffer): Map<string, [string, string]> {
  */
 export function ownSyscalls(disassembly: string, shown: string, arch: Arch): { own: string[]; probe: string[] } {
   const insn = arch === 'x86_64' ? /^(syscall|int\s+\$0x80|sysenter)\b/ : /^svc\b/;
-  const length = (m: string) => (arch === 'x86_64' ? 2 : 4);
+  const length = arch === 'x86_64' ? 2 : 4; /* syscall, int $0x80, sysenter: 2 bytes; svc: 4 */
   const isMine = (file: string) => file === shown || file.endsWith(`/${shown}`);
   const own: string[] = [];
   const probe: string[] = [];
@@ -160,7 +160,7 @@ export function ownSyscalls(disassembly: string, shown: string, arch: Arch): { o
     }
     const at = /^\s+([0-9a-f]+):\s+(.*)$/.exec(line);
     if (!at || !mine || !insn.test(at[2]!.trim())) continue;
-    const ip = `0x${(BigInt(`0x${at[1]}`) + BigInt(length(at[2]!))).toString(16)}`;
+    const ip = `0x${(BigInt(`0x${at[1]}`) + BigInt(length)).toString(16)}`;
     own.push(ip);
     if (fn.startsWith('probe_')) probe.push(ip);
   }
