@@ -129,6 +129,11 @@ static void send_ready(void)
 	send_bytes(reply_buf, len);
 }
 
+/* The process's start-up stack, as main() receives it (kata_call.argc, argv, auxv). */
+static long start_argc;
+static char **start_argv;
+static unsigned long *start_auxv;
+
 static void serve_one(long n, int *fds, int nfd)
 {
 	const struct kata_wire_request *q = (const void *)request_buf;
@@ -163,6 +168,9 @@ static void serve_one(long n, int *fds, int nfd)
 		call.fd[i] = want;
 	}
 	call.nfd = nfd;
+	call.argc = start_argc;
+	call.argv = start_argv;
+	call.auxv = start_auxv;
 	call.out = r->out;
 	call.out_cap = q->out_cap > KATA_WIRE_MAX_BYTES ? KATA_WIRE_MAX_BYTES : q->out_cap;
 	c->fn(&call);
@@ -173,8 +181,13 @@ static void serve_one(long n, int *fds, int nfd)
 	send_bytes(r, sizeof(*r) + r->out_len);
 }
 
-int main(void)
+int main(int argc, char **argv, char **envp)
 {
+	start_argc = argc;
+	start_argv = argv;
+	while (*envp)
+		envp++;
+	start_auxv = (unsigned long *)(envp + 1);
 	lock_down();
 	send_ready();
 	for (;;) {

@@ -33,6 +33,11 @@ struct kata_call {
 	int64_t ret[4];            /* values for the judge */
 	unsigned char *out;        /* room for out_cap bytes for the judge */
 	size_t out_cap, out_len;
+	/* What _start found on the process's stack, for the vDSO katas: argc,
+	 * argv (envp follows its NULL) and the auxiliary vector after envp's. */
+	long argc;
+	char **argv;
+	unsigned long *auxv;
 };
 
 typedef void (*kata_call_fn)(struct kata_call *c);

@@ -22,6 +22,7 @@ import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, c
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
 import { readLearnerSource } from './source.js';
 import { runTool } from './tools.js';
+import { imagesObject, usesImages } from './vdso-images.js';
 
 /** Bump when the way programs are built changes, to drop stale caches. */
 const BUILD_VERSION = 3;
@@ -35,7 +36,7 @@ const KEEP_FUNCTIONS = ['-fkeep-inline-functions', '-fkeep-static-functions'];
 /** Line tables: the judge tells the learner's own syscall instructions by them (code is unchanged by -g). */
 const DEBUG = ['-g'];
 /** Every file under native/ a kata program can be built from: a change to any rebuilds. */
-const NATIVE_DIRS = ['judge', 'agent', 'include', 'cases'];
+const NATIVE_DIRS = ['judge', 'agent', 'include', 'cases', 'vdso'];
 
 function nativeSources(): string[] {
   return NATIVE_DIRS.flatMap((d) =>
@@ -117,7 +118,7 @@ function firstError(stderr: string): string | undefined {
 }
 
 /** The judge's own C files, linked into every judge. */
-export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c'];
+export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c', 'vdso-image.c'];
 
 /** The host's syscall numbers as a table for syscall-names.c, from the system's own headers. */
 async function syscallTable(tc: Toolchain): Promise<string> {
@@ -223,13 +224,17 @@ function pruneBuilds(cacheRoot: string): void {
 }
 
 /** Builds the judge for a kata (host compiler) and lists its tables. */
-async function buildJudge(kata: Kata, work: string, cacheRoot: string): Promise<{ exe?: string; error?: string; tables?: BuildOutcome['tables'] }> {
+async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: string): Promise<{ exe?: string; error?: string; tables?: BuildOutcome['tables'] }> {
   if (!hostArch) return { error: `no judge for ${process.arch}` };
   const host = toolchainFor(hostArch);
-  const lib = await judgeObjects(host, cacheRoot);
+  const [lib, images] = await Promise.all([
+    judgeObjects(host, cacheRoot),
+    usesImages(driverFile(kata.id)) ? imagesObject(agentArch, cacheRoot) : Promise.resolve({ obj: undefined, error: undefined }),
+  ]);
   if (!lib.objs) return { error: lib.error };
+  if (images.error) return { error: images.error };
   const exe = path.join(work, 'judge');
-  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, '-lseccomp', '-o', exe]);
+  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, ...(images.obj ? [images.obj] : []), '-lseccomp', '-o', exe]);
   if (r.code !== 0) return { error: r.stderr };
   const list = await runTool(exe, ['list']);
   try {
@@ -283,7 +288,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
     containedCompile(tc, kata, learnerPath, work, [...flags, ...include, '-c', unit, '-o', unitObj]),
     containedCompile(tc, kata, learnerPath, work, [...flags, ...include, '-E', '-H', unit, '-o', preprocessed]),
     !loopsObj ? Promise.resolve({ code: 0, stdout: '', stderr: '' }) : runTool(tc.cc, [...flags, ...include, '-DKATA_AGENT_LOOPS', '-c', agentFile(kata.id), '-o', loopsObj]),
-    buildJudge(kata, work, cacheRoot),
+    buildJudge(kata, arch, work, cacheRoot),
     nostdlib ? Promise.resolve({ obj: undefined, error: undefined }) : runtimeObject(tc, cacheRoot),
   ]);
   if (compiled.code !== 0) {

@@ -1,0 +1,170 @@
+/*
+ * The judge's side of the vDSO lookup katas (vdso-hash, vdso-gnu-hash,
+ * vdso-version): ask the learner's lookup for names in a test image the judge
+ * has rearranged, mapped at a fresh address, or in the agent's own vDSO, and
+ * check every answer against the judge's lookup (kata-vdso.h), which names
+ * the mistake when it recognises the wrong answer.
+ */
+#include "kata.h"
+#include "kata-vdso.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LOOKUP_NAMES 16
+
+struct lookup_names {
+	const char *name[LOOKUP_NAMES];
+	char storage[LOOKUP_NAMES][48];
+	int n;
+};
+
+static void add_name(struct lookup_names *l, const char *fmt, const char *a, const char *b)
+{
+	if (l->n == LOOKUP_NAMES)
+		return;
+	snprintf(l->storage[l->n], sizeof(l->storage[0]), fmt, a, b);
+	l->name[l->n] = l->storage[l->n];
+	l->n++;
+}
+
+/* The vDSO's names, and near misses that are not there: a prefix, a longer
+ * name, the same name without the prefix (the x86-64 vDSO has that one too). */
+static void vdso_names(struct lookup_names *l, int live)
+{
+	const char *pre = kata_vdso_prefix(), *clock = kata_vdso_clock_name();
+	add_name(l, "%s%s", clock, "");
+	add_name(l, "%s%s", pre, "gettimeofday");
+	add_name(l, "%s%s", pre, "clock_getres");
+	if (pre[2] == 'v') { /* x86-64 */
+		add_name(l, "%s%s", pre, "time");
+		add_name(l, "%s%s", pre, "getcpu");
+	} else {
+		add_name(l, "%s%s", pre, "rt_sigreturn");
+	}
+	add_name(l, "%s%s", pre, "clock_gettim");   /* a prefix of a name */
+	add_name(l, "%s%s", clock, "64");           /* longer than a name */
+	add_name(l, "%s%s", pre, "getpid");         /* a syscall the vDSO cannot serve */
+	if (live)
+		add_name(l, "%s%s", "clock_gettime", ""); /* x86-64's alias; absent on ARM64 */
+}
+
+/* The request: the version ("" for none), then the names. */
+static size_t pack_names(unsigned char *buf, size_t cap, const char *version, const struct lookup_names *l)
+{
+	size_t n = 0;
+	const char *v = version ? version : "";
+	for (int i = -1; i < l->n; i++) {
+		const char *s = i < 0 ? v : l->name[i];
+		size_t k = strlen(s) + 1;
+		if (n + k > cap)
+			break;
+		memcpy(buf + n, s, k);
+		n += k;
+	}
+	return n;
+}
+
+static uint64_t got_at(const struct kata_reply *r, int i)
+{
+	uint64_t v = 0;
+	if ((size_t)(i + 1) * 8 <= r->out_len)
+		memcpy(&v, r->out + 8 * i, 8);
+	return v;
+}
+
+static const char *variant_words(enum kata_image_variant v)
+{
+	switch (v) {
+	case KATA_IMAGE_SYSV: return "DT_HASH only";
+	case KATA_IMAGE_GNU: return "DT_GNU_HASH only";
+	case KATA_IMAGE_BOTH: return "DT_HASH and DT_GNU_HASH";
+	case KATA_IMAGE_SYSV_TWO: return "DT_HASH only, the clock at two versions";
+	case KATA_IMAGE_GNU_TWO: return "DT_GNU_HASH only, the clock at two versions";
+	default: return "";
+	}
+}
+
+struct lookup_plan {
+	enum kata_image_variant variant;
+	int trap_linear;         /* decoys a walk over the symbol table finds */
+	int trap_bloom;          /* a name the bloom filter rules out */
+	int wrong_version_first; /* the clock at the wrong version first in its chain */
+	const char *version;     /* what the learner's lookup is asked for (NULL: none) */
+	const char *extra;       /* one more name to ask for */
+};
+
+static void expect_all(const struct kata_reply *r, const struct kata_image *img, const char *version,
+		       const struct lookup_names *l, uint64_t base, const char *where)
+{
+	if (r->out_len < (size_t)l->n * 8)
+		return kata_expect_true("the lookup answered every name", 0, "the agent sent fewer answers than names");
+	for (int i = 0; i < l->n; i++) {
+		char what[160];
+		if (version)
+			snprintf(what, sizeof(what), "lookup(\"%s\", \"%s\") %s", version, l->name[i], where);
+		else
+			snprintf(what, sizeof(what), "lookup(\"%s\") %s", l->name[i], where);
+		kata_expect_symbol(what, img, version, l->name[i], base, got_at(r, i));
+	}
+}
+
+static void lookup_in_image(const struct lookup_plan *p)
+{
+	struct kata_image *img = kata_image_load(p->variant);
+	const char *clock = kata_vdso_clock_name();
+	if (p->trap_linear)
+		kata_image_trap_linear_scan(img, clock);
+	const char *unlisted = p->trap_bloom ? kata_image_trap_bloom(img) : NULL;
+	if (p->wrong_version_first)
+		kata_image_wrong_version_first(img);
+	struct lookup_names l = { .n = 0 };
+	vdso_names(&l, 0);
+	if (unlisted)
+		add_name(&l, "%s%s", unlisted, "");
+	if (p->extra)
+		add_name(&l, "%s%s", p->extra, "");
+	unsigned char req[1024];
+	size_t len = pack_names(req, sizeof(req), p->version, &l);
+	uint64_t want = kata_image_address();
+	struct kata_args a = { .arg = { (int64_t)kata_image_size(img), (int64_t)want, kata_emulated() },
+			       .fd = { kata_image_fd(img) }, .nfd = 1, .in = req, .in_len = len,
+			       .out_cap = (size_t)l.n * 8 };
+	const struct kata_reply *r = kata_call("lookup", &a);
+	kata_image_expect_mapped(img, r->ret[0]);
+	uint64_t base = (uint64_t)r->ret[0];
+	kata_note("a test image (%s), linked at 0x%x and mapped at 0x%llx%s%s", variant_words(p->variant),
+		  KATA_IMAGE_LINK_ADDRESS, (unsigned long long)base,
+		  p->trap_linear ? "; its symbol table also has entries the hash does not lead to" : "",
+		  unlisted ? "; its bloom filter leaves one name out" : "");
+	char where[64];
+	snprintf(where, sizeof(where), "in the image at 0x%llx", (unsigned long long)base);
+	expect_all(r, img, p->version, &l, base, where);
+}
+
+/* The agent's own vDSO: the kernel's image, at the address its AT_SYSINFO_EHDR
+ * gives. The answers are checked against glibc's lookup in the judge's own
+ * process (dlvsym), which has the same image at another address. */
+static void lookup_live(const char *version)
+{
+	if (kata_emulated()) {
+		kata_note("qemu gives its guests no vDSO: under emulation this kata's test images stand in for it");
+		return kata_expect_true("lookup in the agent's own vDSO (none under qemu)", 1, NULL);
+	}
+	struct kata_image *live = kata_image_live();
+	struct lookup_names l = { .n = 0 };
+	vdso_names(&l, 1);
+	/* The judge's two lookups agree, or the harness is wrong. */
+	for (int i = 0; i < l.n; i++)
+		if (kata_image_lookup(live, version ? version : NULL, l.name[i]) !=
+		    kata_live_vdso_lookup(version ? version : kata_vdso_version(), l.name[i]))
+			kata_setup_failed("the judge's vDSO lookup disagrees with glibc's dlvsym");
+	unsigned char req[1024];
+	size_t len = pack_names(req, sizeof(req), version, &l);
+	struct kata_args a = { .in = req, .in_len = len, .out_cap = (size_t)l.n * 8 };
+	const struct kata_reply *r = kata_call("lookup", &a);
+	uint64_t base = kata_agent_vdso_base();
+	kata_note("the agent's vDSO, at 0x%llx ([vdso] in /proc/<agent>/maps)", (unsigned long long)base);
+	kata_expect_i64("the base the agent's AT_SYSINFO_EHDR gives (its [vdso] mapping)", (long long)base, r->ret[0]);
+	expect_all(r, live, version, &l, base, "in the agent's vDSO");
+}
