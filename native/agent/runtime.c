@@ -21,10 +21,12 @@
 #define _GNU_SOURCE
 #include "kata-agent.h"
 #include "raw-syscall.h"
+#include "kata-vdso-agent.h"
 
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -97,6 +99,67 @@ static void lock_down(void)
 				   .filter = (struct sock_filter *)no_new_code };
 	kata_raw_syscall5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	kata_raw_syscall3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, (long)&prog);
+}
+
+static unsigned long parse_hex(const char **p)
+{
+	unsigned long v = 0;
+	for (;; (*p)++) {
+		char ch = **p;
+		if (ch >= '0' && ch <= '9')
+			v = v * 16 + (unsigned long)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			v = v * 16 + (unsigned long)(ch - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+static void die(const char *msg)
+{
+	kata_raw_syscall3(SYS_write, 2, (long)msg, (long)strlen(msg));
+	kata_raw_syscall1(SYS_exit_group, 125);
+}
+
+/*
+ * The vDSO the judge chose for this agent (KATA_VDSO in the environment,
+ * native/judge/agent-process.c), set up before any learner code runs and
+ * before the lock-down (the image is code): "none" hides the kernel's;
+ * "image@<addr>,<len>" maps the file the judge left in our directory at
+ * <addr>, executable, deletes the file, and puts <addr> in AT_SYSINFO_EHDR.
+ */
+static void set_up_vdso(char **envp, unsigned long *auxv)
+{
+	const char *how = NULL;
+	for (char **e = envp; *e; e++)
+		if (strncmp(*e, "KATA_VDSO=", 10) == 0)
+			how = *e + 10;
+	if (!how || strcmp(how, "kernel") == 0)
+		return;
+	if (strcmp(how, "none") == 0) {
+		kata_vdso_hide_in(auxv);
+		return;
+	}
+	if (strncmp(how, "image@", 6) != 0)
+		die("agent: KATA_VDSO is not one the runtime knows\n");
+	const char *p = how + 6;
+	unsigned long addr = parse_hex(&p);
+	if (*p++ != ',')
+		die("agent: KATA_VDSO has no length\n");
+	unsigned long len = parse_hex(&p);
+	long fd = kata_raw_syscall4(SYS_openat, AT_FDCWD, (long)"vdso-image", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		die("agent: the judge's test vDSO is not in the agent's directory\n");
+	long got = kata_raw_syscall6(SYS_mmap, (long)addr, (long)len, PROT_READ | PROT_EXEC,
+				     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+	kata_raw_syscall1(SYS_close, fd);
+	kata_raw_syscall3(SYS_unlinkat, AT_FDCWD, (long)"vdso-image", 0);
+	if ((unsigned long)got != addr)
+		die("agent: the test vDSO could not be mapped where the judge asked\n");
+	unsigned long *e = kata_vdso_ehdr_entry_in(auxv);
+	if (!e)
+		die("agent: the auxiliary vector has no room for AT_SYSINFO_EHDR\n");
+	e[1] = addr;
 }
 
 static unsigned char request_buf[sizeof(struct kata_wire_request) + KATA_WIRE_MAX_BYTES];
@@ -188,6 +251,7 @@ int main(int argc, char **argv, char **envp)
 	while (*envp)
 		envp++;
 	start_auxv = (unsigned long *)(envp + 1);
+	set_up_vdso(argv + argc + 1, start_auxv);
 	lock_down();
 	send_ready();
 	for (;;) {

@@ -89,7 +89,9 @@ struct lookup_plan {
 	enum kata_image_variant variant;
 	int trap_linear;         /* decoys a walk over the symbol table finds */
 	int trap_bloom;          /* a name the bloom filter rules out */
+	int trap_chain_end;      /* a name filed in a later bucket's run */
 	int wrong_version_first; /* the clock at the wrong version first in its chain */
+	int right_version_first; /* the clock at the kernel's version first in its chain */
 	const char *version;     /* what the learner's lookup is asked for (NULL: none) */
 	const char *extra;       /* one more name to ask for */
 };
@@ -115,13 +117,18 @@ static void lookup_in_image(const struct lookup_plan *p)
 	const char *clock = kata_vdso_clock_name();
 	if (p->trap_linear)
 		kata_image_trap_linear_scan(img, clock);
+	const char *misfiled = p->trap_chain_end ? kata_image_trap_chain_end(img) : NULL;
 	const char *unlisted = p->trap_bloom ? kata_image_trap_bloom(img) : NULL;
 	if (p->wrong_version_first)
 		kata_image_wrong_version_first(img);
+	if (p->right_version_first)
+		kata_image_right_version_first(img);
 	struct lookup_names l = { .n = 0 };
 	vdso_names(&l, 0);
 	if (unlisted)
 		add_name(&l, "%s%s", unlisted, "");
+	if (misfiled)
+		add_name(&l, "%s%s", misfiled, "");
 	if (p->extra)
 		add_name(&l, "%s%s", p->extra, "");
 	unsigned char req[1024];
@@ -133,10 +140,11 @@ static void lookup_in_image(const struct lookup_plan *p)
 	const struct kata_reply *r = kata_call("lookup", &a);
 	kata_image_expect_mapped(img, r->ret[0]);
 	uint64_t base = (uint64_t)r->ret[0];
-	kata_note("a test image (%s), linked at 0x%x and mapped at 0x%llx%s%s", variant_words(p->variant),
+	kata_note("a test image (%s), linked at 0x%x and mapped at 0x%llx%s%s%s", variant_words(p->variant),
 		  KATA_IMAGE_LINK_ADDRESS, (unsigned long long)base,
 		  p->trap_linear ? "; its symbol table also has entries the hash does not lead to" : "",
-		  unlisted ? "; its bloom filter leaves one name out" : "");
+		  unlisted ? "; its bloom filter leaves one name out" : "",
+		  misfiled ? "; one name stands in another bucket's run" : "");
 	char where[64];
 	snprintf(where, sizeof(where), "in the image at 0x%llx", (unsigned long long)base);
 	expect_all(r, img, p->version, &l, base, where);

@@ -45,21 +45,28 @@ static inline long kata_vdso_map_image(const struct kata_call *c)
 	return p;
 }
 
-/* The AT_SYSINFO_EHDR entry, made if the kernel (or qemu) gave none: it takes
- * the place of an AT_IGNORE or, failing that, AT_EXECFN entry, which nothing
- * reads once the program runs. NULL if neither is there. */
-static inline unsigned long *kata_vdso_ehdr_entry(const struct kata_call *c)
+/* The AT_SYSINFO_EHDR entry of `auxv`, made if the kernel (or qemu) gave
+ * none: it takes the place of an AT_IGNORE or, failing that, AT_EXECFN entry,
+ * which nothing reads once the program runs. NULL if neither is there. */
+static inline unsigned long *kata_vdso_ehdr_entry_in(unsigned long *auxv)
 {
 	unsigned long *spare = 0;
-	for (unsigned long *a = c->auxv; a[0] != KATA_AT_NULL; a += 2) {
+	for (unsigned long *a = auxv; a[0] != KATA_AT_NULL; a += 2) {
 		if (a[0] == KATA_AT_SYSINFO_EHDR)
 			return a;
 		if (a[0] == KATA_AT_IGNORE || (a[0] == KATA_AT_EXECFN && !spare))
 			spare = a;
 	}
-	if (spare)
+	if (spare) {
 		spare[0] = KATA_AT_SYSINFO_EHDR;
+		spare[1] = 0; /* a new entry: no vDSO until one is set (not the spare's old value) */
+	}
 	return spare;
+}
+
+static inline unsigned long *kata_vdso_ehdr_entry(const struct kata_call *c)
+{
+	return kata_vdso_ehdr_entry_in(c->auxv);
 }
 
 /* What the learner's code will find as the vDSO: `base` (0 for none). */
@@ -75,9 +82,9 @@ static inline void kata_vdso_set_ehdr(const struct kata_call *c, unsigned long b
  * is unmapped, so code that kept or guessed its address faults instead of
  * using it. Returns the address it had (0 if there was none).
  */
-static inline unsigned long kata_vdso_hide(const struct kata_call *c)
+static inline unsigned long kata_vdso_hide_in(unsigned long *auxv)
 {
-	unsigned long *e = kata_vdso_ehdr_entry(c);
+	unsigned long *e = kata_vdso_ehdr_entry_in(auxv);
 	unsigned long base = e ? e[1] : 0;
 	if (e)
 		e[1] = 0;
@@ -98,6 +105,11 @@ static inline unsigned long kata_vdso_hide(const struct kata_call *c)
 		kata_raw_syscall2(KATA_NR_MUNMAP, (long)base, (long)((end + 4095) & ~4095ul));
 	}
 	return base;
+}
+
+static inline unsigned long kata_vdso_hide(const struct kata_call *c)
+{
+	return kata_vdso_hide_in(c->auxv);
 }
 
 #endif

@@ -59,9 +59,19 @@ void kata_image_trap_linear_scan(struct kata_image *img, const char *name);
  * reads it finds nothing. */
 const char *kata_image_trap_bloom(struct kata_image *img);
 
+/* Renames one of the image's names to one that is nowhere else, hashes to a
+ * bucket whose run ends before it, and is in the bloom filter: its chain
+ * entry gets the new name's hash, where it stands, in a later bucket's run.
+ * Returns the new name. ld.so stops at the end of the run and finds nothing;
+ * a walk that overruns the end marker finds it. Call before trap_bloom. */
+const char *kata_image_trap_chain_end(struct kata_image *img);
+
 /* Two-versions images: the definition at the wrong version comes first in
  * the hash chain, where a lookup that ignores versions takes it. */
 void kata_image_wrong_version_first(struct kata_image *img);
+/* The reverse: the definition at the kernel's version first, where a lookup
+ * for KATA_IMAGE_WRONG_VERSION that ignores versions takes it. */
+void kata_image_right_version_first(struct kata_image *img);
 
 enum kata_image_damage { KATA_DAMAGE_MAGIC, KATA_DAMAGE_CLASS, KATA_DAMAGE_DATA, KATA_DAMAGE_MACHINE };
 /* Spoils one field of the ELF identity; returns what it did, in words. */
@@ -94,6 +104,24 @@ uint64_t kata_image_address(void);
  * Ends the case as a set-up failure otherwise.
  */
 void kata_image_expect_mapped(const struct kata_image *img, int64_t ret);
+
+/* ---- what the agent starts with ---------------------------------------------- */
+
+/*
+ * What the agents started from now on (in this case, or this count or bench
+ * run: each begins with the kernel's) find as their vDSO. The agent runtime
+ * sets it up before any learner code runs: AT_SYSINFO_EHDR in the auxiliary
+ * vector, where getauxval() and a walk from _start look. A running agent is
+ * stopped, so the next kata_call() starts one that way.
+ *  - kernel: the kernel's own (the default);
+ *  - none: AT_SYSINFO_EHDR 0 and the kernel's image unmapped, as on a kernel
+ *    booted with vdso=0 (or under qemu);
+ *  - image: `img` mapped at `addr` (kata_image_address), executable, in place
+ *    of the kernel's, which stays mapped but unannounced.
+ */
+void kata_agent_vdso_kernel(void);
+void kata_agent_vdso_none(void);
+void kata_agent_vdso_image(const struct kata_image *img, uint64_t addr);
 
 /* ---- the live vDSO ----------------------------------------------------------- */
 

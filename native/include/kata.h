@@ -47,6 +47,7 @@ struct kata_bench {
 	const char *name;          /* matched by "bench" in kata.json */
 	const char *agent_loop;
 	kata_loop_fn reference;
+	void (*setup)(void);       /* optional: runs before the agent starts (its vDSO, kata-vdso.h) */
 };
 
 /* A counting run: the agent's call `agent_loop` (arg[0] = iterations),
@@ -54,6 +55,7 @@ struct kata_bench {
 struct kata_count {
 	const char *name;          /* matched by "run" in kata.json */
 	const char *agent_loop;
+	void (*setup)(void);       /* optional: runs before the agent starts (its vDSO, kata-vdso.h) */
 };
 
 /* Each table ends with an all-zero entry. */

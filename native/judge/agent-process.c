@@ -451,6 +451,38 @@ static int copy_file(const char *from, const char *to)
 	return n < 0 ? -1 : ok;
 }
 
+/* What the next agents find as their vDSO (kata_agent_vdso_*, kata-vdso.h). */
+static struct {
+	int mode;                  /* 0: the kernel's; 1: none; 2: an image */
+	const unsigned char *image;
+	size_t len;
+	uint64_t addr;
+} start_vdso;
+
+void agent_vdso_start(int mode, const void *image, size_t len, uint64_t addr)
+{
+	start_vdso.mode = mode;
+	start_vdso.image = image;
+	start_vdso.len = len;
+	start_vdso.addr = addr;
+}
+
+/* The image goes in the agent's own directory; the runtime maps it, then
+ * deletes it, before any learner code runs (native/agent/runtime.c). */
+static int write_vdso_image(uid_t uid)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/vdso-image", A.dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+	if (fd < 0)
+		return -1;
+	int ok = write(fd, start_vdso.image, start_vdso.len) == (ssize_t)start_vdso.len;
+	if (geteuid() == 0 && fchown(fd, uid, uid) != 0)
+		ok = 0;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 /* Starts an agent; `arg` (may be NULL) becomes its argv[1]. */
 static void start_agent(const char *arg)
 {
@@ -477,6 +509,10 @@ static void start_agent(const char *arg)
 	A.uid = uid;
 	if (geteuid() == 0 && (chown(A.dir, uid, uid) != 0 || (cfg.emulator && chown(exe, uid, uid) != 0))) {
 		judge_error_record("the judge could not hand the agent its directory: %s", strerror(errno));
+		_exit(5);
+	}
+	if (start_vdso.mode == 2 && write_vdso_image(uid) != 0) {
+		judge_error_record("the judge could not hand the agent its test vDSO: %s", strerror(errno));
 		_exit(5);
 	}
 	int sv[2] = { -1, -1 };
@@ -535,7 +571,12 @@ static void start_agent(const char *arg)
 	char envhome[300], envtmp[300];
 	snprintf(envhome, sizeof(envhome), "HOME=%s", A.dir);
 	snprintf(envtmp, sizeof(envtmp), "TMPDIR=%s", A.dir);
-	const char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C", envhome, envtmp, NULL };
+	char envvdso[64] = "KATA_VDSO=kernel";
+	if (start_vdso.mode == 1)
+		snprintf(envvdso, sizeof(envvdso), "KATA_VDSO=none");
+	else if (start_vdso.mode == 2)
+		snprintf(envvdso, sizeof(envvdso), "KATA_VDSO=image@%llx,%zx", (unsigned long long)start_vdso.addr, start_vdso.len);
+	const char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C", envhome, envtmp, start_vdso.mode ? envvdso : NULL, NULL };
 
 	A.traced = start_traced && !cfg.emulator;
 	A.dead = 0;

@@ -418,6 +418,7 @@ static void run_cases(void)
 	for (const struct kata_case *c = kata_cases; c->name; c++) {
 		mark("begin", c->name);
 		agent_set_traced(!(c->flags & KATA_UNTRACED));
+		agent_vdso_start(0, NULL, 0, 0); /* each case starts with the kernel's vDSO */
 		judge_in_case = 1;
 		if (setjmp(judge_case_end) == 0) {
 			c->run();
@@ -489,6 +490,9 @@ static void run_bench(const struct kata_bench *b, int epochs, const char *scale_
 	static struct kata_series learner, reference;
 	int cpu = kata_pin_to_current_cpu(); /* the agent, started after this, inherits the pin */
 	agent_set_traced(0);
+	agent_vdso_start(0, NULL, 0, 0);
+	if (b->setup)
+		b->setup();
 	bench_call = b->agent_loop;
 	long rt_syscalls = -1;
 	measure_round_trip(&bench_round_trip_ns, &rt_syscalls);
@@ -531,6 +535,9 @@ static void run_count(const struct kata_count *c, uint64_t iters)
 		judge_in_case = 0;
 		return;
 	}
+	agent_vdso_start(0, NULL, 0, 0);
+	if (c->setup)
+		c->setup();
 	agent_count(c->agent_loop, iters, &r);
 	agent_stop();
 	judge_in_case = 0;

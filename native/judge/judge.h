@@ -28,6 +28,9 @@ struct agent_config {
 };
 
 void agent_configure(const struct agent_config *c);
+/* What the agents started from now on find as their vDSO: 0 the kernel's,
+ * 1 none, 2 `image` (len bytes, as it lies in memory) mapped at `addr`. */
+void agent_vdso_start(int mode, const void *image, size_t len, uint64_t addr);
 /* Starts agents traced (syscall stops) or not, from the next start on. */
 void agent_set_traced(int traced);
 /* Ends the current agent, if any; reports processes it left behind. */

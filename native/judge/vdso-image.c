@@ -62,6 +62,7 @@ struct kata_image {
 	int fd;
 	int trapped_linear[2]; /* the decoys renamed, or -1 */
 	int bloom_trap;        /* the symbol left out of the bloom filter, or -1 */
+	int chain_end_trap;    /* the symbol filed in another bucket's run, or -1 */
 };
 
 /* ---- reading an image ------------------------------------------------------ */
@@ -229,6 +230,7 @@ struct kata_image *kata_image_load(enum kata_image_variant v)
 	img->fd = -1;
 	img->trapped_linear[0] = img->trapped_linear[1] = -1;
 	img->bloom_trap = -1;
+	img->chain_end_trap = -1;
 	if (parse(img) != 0)
 		kata_setup_failed("the test vDSO image does not parse");
 	return img;
@@ -252,6 +254,7 @@ struct kata_image *kata_image_live(void)
 	img->fd = -1;
 	img->trapped_linear[0] = img->trapped_linear[1] = -1;
 	img->bloom_trap = -1;
+	img->chain_end_trap = -1;
 	if (parse(img) != 0)
 		kata_setup_failed("the judge's own vDSO does not parse");
 	return img;
@@ -422,13 +425,17 @@ const char *kata_image_trap_bloom(struct kata_image *img)
 	kata_setup_failed("trap_bloom: no name the filter can leave out");
 }
 
-void kata_image_wrong_version_first(struct kata_image *img)
+/* Puts the clock's definition at version `first` before the one at `other` in its chain. */
+static void version_first(struct kata_image *img, const char *first, const char *other, const char *who)
 {
 	const char *name = kata_vdso_clock_name();
-	int right = lookup_index(img, kata_vdso_version(), name);
-	int wrong = lookup_index(img, KATA_IMAGE_WRONG_VERSION, name);
-	if (right < 0 || wrong < 0)
-		kata_setup_failed("wrong_version_first: the image does not define the clock at two versions");
+	int right = lookup_index(img, other, name);
+	int wrong = lookup_index(img, first, name);
+	if (right < 0 || wrong < 0) {
+		char what[128];
+		snprintf(what, sizeof(what), "%s: the image does not define the clock at two versions", who);
+		kata_setup_failed(what);
+	}
 	int order[MAX_SYMS];
 	int n = chain_order(img, img->gnu != NULL, name, order, MAX_SYMS);
 	for (int k = 0; k < n; k++) {
@@ -444,6 +451,84 @@ void kata_image_wrong_version_first(struct kata_image *img)
 	uint16_t v = img->versym[right];
 	img->versym[right] = img->versym[wrong];
 	img->versym[wrong] = v;
+}
+
+/* The run of GNU bucket `b`: its first symbol, and its last (the chain entry
+ * with the low bit set). 0 when the bucket is empty. */
+static int gnu_run(const struct kata_image *img, uint32_t b, uint32_t *first, uint32_t *last)
+{
+	const uint32_t *g = img->gnu;
+	uint32_t nb = g[0], off = g[1], bloom = g[2];
+	const uint32_t *buckets = (const uint32_t *)((const uint64_t *)(g + 4) + bloom), *chain = buckets + nb;
+	uint32_t i = buckets[b % nb];
+	if (i < off || i >= img->nsym)
+		return 0;
+	*first = i;
+	while (i + 1 < img->nsym && !(chain[i - off] & 1))
+		i++;
+	*last = i;
+	return 1;
+}
+
+const char *kata_image_trap_chain_end(struct kata_image *img)
+{
+	if (!img->gnu)
+		kata_setup_failed("trap_chain_end: the image has no GNU hash table");
+	uint32_t *g = img->gnu;
+	uint32_t nb = g[0], off = g[1], bloom = g[2], shift = g[3];
+	uint64_t *words = (uint64_t *)(g + 4);
+	uint32_t *chain = (uint32_t *)(words + bloom) + nb;
+	for (size_t v = off; v < img->nsym; v++) {
+		const char *old = name_of(img, v);
+		const char *u = strstr(old, "unlisted");
+		size_t len = strlen(old);
+		if (!u || (int)v == img->bloom_trap || len >= 64)
+			continue;
+		for (int c = 0; c < 36; c++) {
+			char cand[64];
+			memcpy(cand, old, len + 1);
+			memcpy(cand + (u - old), "misfiled", 8);
+			cand[len - 1] = (char)(c < 10 ? '0' + c : 'a' + c - 10);
+			uint32_t h = gnu_hash(cand), first, last;
+			/* Its own bucket's run ends before the victim, which a walk from
+			 * there meets only by going past that end. */
+			if (!gnu_run(img, h % nb, &first, &last) || last >= v)
+				continue;
+			/* Nor may DT_HASH (in an image with both) lead to it. */
+			if (img->hash && sysv_hash(cand) % img->hash[0] == sysv_hash(old) % img->hash[0])
+				continue;
+			int taken = 0;
+			for (size_t i = 0; i < img->nsym && !taken; i++)
+				taken = strcmp(name_of(img, i), cand) == 0;
+			if (taken)
+				continue;
+			/* Renamed (same length) and its chain entry rehashed, where it stands:
+			 * the filter has its bits, as ld would have set them. */
+			memcpy(img->str + img->sym[v].st_name, cand, len);
+			chain[v - off] = (h & ~1u) | (chain[v - off] & 1u);
+			img->gnu_of[v] = h;
+			words[(h / 64) % bloom] |= (1ull << (h % 64)) | (1ull << ((h >> shift) % 64));
+			if (img->bloom_trap >= 0) {
+				uint32_t hb = img->gnu_of[img->bloom_trap];
+				uint64_t mask = (1ull << (hb % 64)) | (1ull << ((hb >> shift) % 64));
+				if ((words[(hb / 64) % bloom] & mask) == mask)
+					kata_setup_failed("trap_chain_end: set after trap_bloom, it let the left-out name back in");
+			}
+			img->chain_end_trap = (int)v;
+			return name_of(img, v);
+		}
+	}
+	kata_setup_failed("trap_chain_end: no name to file in another bucket's run");
+}
+
+void kata_image_wrong_version_first(struct kata_image *img)
+{
+	version_first(img, KATA_IMAGE_WRONG_VERSION, kata_vdso_version(), "wrong_version_first");
+}
+
+void kata_image_right_version_first(struct kata_image *img)
+{
+	version_first(img, kata_vdso_version(), KATA_IMAGE_WRONG_VERSION, "right_version_first");
 }
 
 const char *kata_image_damage(struct kata_image *img, enum kata_image_damage what)
@@ -484,6 +569,17 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 		snprintf(detail, sizeof(detail), "`%s` is not in this image%s, yet your lookup returned base + 0x%llx", name,
 			 version ? " at that version" : "", (unsigned long long)got_off);
 		why = detail;
+		int t = img->chain_end_trap;
+		uint32_t first, last;
+		if (t >= 0 && strcmp(name, name_of(img, (size_t)t)) == 0 &&
+		    got_off == (int64_t)(img->sym[t].st_value - img->link) &&
+		    gnu_run(img, gnu_hash(name) % img->gnu[0], &first, &last)) {
+			snprintf(detail, sizeof(detail),
+				 "`%s` hashes to bucket %u, whose run is symbols %u to %u, and it is not among them; your lookup "
+				 "returned symbol %d, which stands in a later bucket's run: it walked on past the end of the run. "
+				 "The low bit of a chain entry marks the run's last symbol: stop after it",
+				 name, gnu_hash(name) % img->gnu[0], first, last, t);
+		}
 		if (img->bloom_trap >= 0 && strcmp(name, name_of(img, (size_t)img->bloom_trap)) == 0) {
 			snprintf(detail, sizeof(detail),
 				 "`%s` is in the chains but the image's bloom filter rules it out: ld.so reads the filter first "
@@ -492,8 +588,15 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 				 name);
 		}
 	} else if (want >= 0 && !got) {
-		snprintf(detail, sizeof(detail), "`%s`%s%s is in this image, at base + 0x%llx, but your lookup returned NULL", name,
-			 version ? " at " : "", version ? version : "", (unsigned long long)want);
+		int n = snprintf(detail, sizeof(detail), "`%s`%s%s is in this image, at base + 0x%llx, but your lookup returned NULL", name,
+				 version ? " at " : "", version ? version : "", (unsigned long long)want);
+		int i = lookup_index(img, version, name);
+		if (version && i >= 0 && img->versym && (img->versym[i] & 0x8000) && n > 0 && (size_t)n < sizeof(detail))
+			snprintf(detail + n, sizeof(detail) - (size_t)n,
+				 ". It is a hidden definition: its DT_VERSYM entry is 0x%04x, bit 15 (0x8000, hidden) over "
+				 "index %u. Hidden only means not the default; asked for by its version, it is found: compare "
+				 "versym & 0x7fff with vd_ndx",
+				 img->versym[i], img->versym[i] & 0x7fffu);
 		why = detail;
 	} else {
 		uint64_t link_addr = (uint64_t)want + img->link;
@@ -595,6 +698,26 @@ void kata_image_expect_mapped(const struct kata_image *img, int64_t ret)
 		return; /* qemu's guest addresses are not the host's */
 	if (maps_line(kata_agent_pid(), (uint64_t)ret, "kata-vdso-image", NULL) != 1)
 		kata_setup_failed("the test vDSO image is not mapped in the agent where it says");
+}
+
+/* ---- what the agent starts with ------------------------------------------------------ */
+
+void kata_agent_vdso_kernel(void)
+{
+	agent_stop();
+	agent_vdso_start(0, NULL, 0, 0);
+}
+
+void kata_agent_vdso_none(void)
+{
+	agent_stop();
+	agent_vdso_start(1, NULL, 0, 0);
+}
+
+void kata_agent_vdso_image(const struct kata_image *img, uint64_t addr)
+{
+	agent_stop();
+	agent_vdso_start(2, img->mem, img->len, addr);
 }
 
 /* ---- the live vDSO ----------------------------------------------------------------- */

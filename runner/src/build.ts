@@ -25,7 +25,7 @@ import { runTool } from './tools.js';
 import { imagesObject, usesImages } from './vdso-images.js';
 
 /** Bump when the way programs are built changes, to drop stale caches. */
-const BUILD_VERSION = 3;
+const BUILD_VERSION = 4;
 
 export const COMMON_CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-fdiagnostics-color=never'];
 const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
@@ -33,8 +33,12 @@ const FREESTANDING = ['-ffreestanding', '-fno-stack-protector', '-fno-builtin'];
 const NO_LIBC_CALLS = ['-fno-builtin', '-fno-tree-loop-distribute-patterns'];
 /** The learner's static inline functions keep an out-of-line copy: the symbol checks see them. */
 const KEEP_FUNCTIONS = ['-fkeep-inline-functions', '-fkeep-static-functions'];
-/** Line tables: the judge tells the learner's own syscall instructions by them (code is unchanged by -g). */
-const DEBUG = ['-g'];
+/**
+ * Line tables: the judge tells the learner's own syscall instructions by them (code is unchanged by -g).
+ * DWARF 4: with GCC 12's DWARF 5, objdump -l names the unit (file 0) instead of the #line file for code
+ * at the very start of .text, and the learner's first function would not be theirs.
+ */
+const DEBUG = ['-gdwarf-4'];
 /** Every file under native/ a kata program can be built from: a change to any rebuilds. */
 const NATIVE_DIRS = ['judge', 'agent', 'include', 'cases', 'vdso'];
 

@@ -34,6 +34,8 @@ export interface SyscallCountCheck {
   perCall?: number;
   maxPerCall?: number;
   maxPerRun?: number;
+  /** Syscalls from outside the learner's code count as theirs (the vDSO's own fallback). */
+  anyOrigin?: boolean;
 }
 export type CheckSpec = CasesCheck | NsPerCallCheck | SyscallCountCheck;
 
@@ -45,7 +47,7 @@ export interface KataManifest {
   arch: TargetArch;
   requires?: Requirement[];
   build?: { mode?: BuildMode; cflags?: string[]; libs?: string[] };
-  symbols: { define: string[]; forbid?: string[]; noLibc?: boolean; forbidReason?: string };
+  symbols: { define: string[]; forbid?: string[]; allow?: string[]; noLibc?: boolean; forbidReason?: string };
   forbiddenInstructions?: { pattern: string; why: string }[];
   hints: string[];
   timeoutMs?: number;

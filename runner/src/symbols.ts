@@ -209,8 +209,10 @@ export async function checkSymbols(kata: Kata, tc: Toolchain, object: string, sh
       problems.push(
         `${shown} calls ${lookups.map((n) => `${n}()`).join(', ')}, which ${lookups.length > 1 ? 'find' : 'finds'} functions at run time: this kata allows no library calls, linked or looked up${why}`,
       );
-    const libc = [...imported].filter((n) => !COMPILER_SUPPORT.has(n) && !forbid.includes(n) && !DYNAMIC_LOOKUP.has(n) && !isHarnessSymbol(n));
-    if (libc.length) problems.push(`${shown} calls ${libc.map((n) => `${n}()`).join(', ')} from libc; this kata allows no library calls${why}`);
+    const allowed = new Set(kata.symbols.allow ?? []);
+    const libc = [...imported].filter((n) => !COMPILER_SUPPORT.has(n) && !allowed.has(n) && !forbid.includes(n) && !DYNAMIC_LOOKUP.has(n) && !isHarnessSymbol(n));
+    const but = allowed.size ? ` but ${[...allowed].map((n) => `${n}()`).join(', ')}` : '';
+    if (libc.length) problems.push(`${shown} calls ${libc.map((n) => `${n}()`).join(', ')} from libc; this kata allows no library calls${but}${why}`);
   }
   for (const name of ifuncs)
     problems.push(`${shown} makes ${name} an indirect function (ifunc): its resolver would run while the program loads, before the harness`);
