@@ -12,9 +12,16 @@
 #include "kata-vdso.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* What the agent does before calling vdso_find() (arg[3]); agent.c agrees. */
 enum { FIND_LIVE = 0, FIND_IMAGE = 1, FIND_HIDE = 2 };
+
+/* The agent's architecture (qemu runs the other one). */
+static int agent_is_x86(void)
+{
+	return strcmp(kata_vdso_prefix(), "__vdso_") == 0;
+}
 
 static const struct kata_reply *call_find(int how, struct kata_image *img, uint64_t want)
 {
@@ -87,10 +94,10 @@ static void moved(void)
 		return kata_expect_true("vdso_find() returns what AT_SYSINFO_EHDR says", 1, NULL);
 	if (!got)
 		snprintf(detail, sizeof(detail),
-			 "AT_SYSINFO_EHDR holds 0x%llx and the image there is a valid ELF header for this machine, but "
-			 "vdso_find() returned NULL: read the address from the auxiliary vector (getauxval), and check "
-			 "only the identity of what is there",
-			 (unsigned long long)at);
+			 "AT_SYSINFO_EHDR holds 0x%llx and the image there is a valid ELF header for this machine "
+			 "(\\x7fELF, ELFCLASS64, ELFDATA2LSB, e_machine %s), but vdso_find() returned NULL: read the "
+			 "address from the auxiliary vector (getauxval), and check only the identity of what is there",
+			 (unsigned long long)at, agent_is_x86() ? "EM_X86_64 (62)" : "EM_AARCH64 (183)");
 	else
 		snprintf(detail, sizeof(detail),
 			 "AT_SYSINFO_EHDR holds 0x%llx; vdso_find() returned 0x%llx: the vDSO is wherever the auxiliary "

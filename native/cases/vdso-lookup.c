@@ -114,6 +114,7 @@ static void expect_all(const struct kata_reply *r, const struct kata_image *img,
 static void lookup_in_image(const struct lookup_plan *p)
 {
 	struct kata_image *img = kata_image_load(p->variant);
+	kata_image_shuffle_values(img); /* no answer can be remembered from the course's image */
 	const char *clock = kata_vdso_clock_name();
 	if (p->trap_linear)
 		kata_image_trap_linear_scan(img, clock);
@@ -140,11 +141,17 @@ static void lookup_in_image(const struct lookup_plan *p)
 	const struct kata_reply *r = kata_call("lookup", &a);
 	kata_image_expect_mapped(img, r->ret[0]);
 	uint64_t base = (uint64_t)r->ret[0];
-	kata_note("a test image (%s), linked at 0x%x and mapped at 0x%llx%s%s%s", variant_words(p->variant),
+	char order[96] = "", asked[80] = "";
+	if (p->wrong_version_first || p->right_version_first)
+		snprintf(order, sizeof(order), "; in the clock's chain, its definition at %s comes first",
+			 p->wrong_version_first ? KATA_IMAGE_WRONG_VERSION : kata_vdso_version());
+	if (p->version)
+		snprintf(asked, sizeof(asked), "; every name asked for at version %s", p->version);
+	kata_note("a test image (%s), linked at 0x%x and mapped at 0x%llx%s%s%s%s%s", variant_words(p->variant),
 		  KATA_IMAGE_LINK_ADDRESS, (unsigned long long)base,
 		  p->trap_linear ? "; its symbol table also has entries the hash does not lead to" : "",
 		  unlisted ? "; its bloom filter leaves one name out" : "",
-		  misfiled ? "; one name stands in another bucket's run" : "");
+		  misfiled ? "; one name stands in another bucket's run" : "", order, asked);
 	char where[64];
 	snprintf(where, sizeof(where), "in the image at 0x%llx", (unsigned long long)base);
 	expect_all(r, img, p->version, &l, base, where);

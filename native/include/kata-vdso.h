@@ -49,6 +49,12 @@ const char *kata_vdso_prefix(void);
 
 /* ---- what a case does to its copy ---------------------------------------- */
 
+/* Deals the functions' addresses out again at random among their names: a
+ * lookup is then right only by reading this image's tables, never by
+ * remembering where a name was in the course's image. Only for images whose
+ * functions are not called. */
+void kata_image_shuffle_values(struct kata_image *img);
+
 /* Renames two decoys to `name`: one before its entry in the symbol table and
  * one after it, still filed in the hash table under their own names. A lookup
  * through the hash never meets them; a walk over the symbol table does. */

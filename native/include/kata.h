@@ -147,6 +147,13 @@ long kata_agent_read(uint64_t addr, void *buf, size_t len);
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
 
+/* Extra command-line arguments and environment strings (each list ends with
+ * NULL; either may be NULL; up to 32 of each) for the next agent the judge
+ * starts, after its usual ones; that start uses them, the next does not.
+ * For the katas about the start-up stack, where they move envp and the
+ * auxiliary vector. The strings must live until that start (kata_call). */
+void kata_agent_start_with(const char *const *args, const char *const *env);
+
 /* ---- observations ---------------------------------------------------------- */
 
 /* `what` says what was looked at ("return value", "bytes read back from the

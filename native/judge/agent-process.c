@@ -483,6 +483,17 @@ static int write_vdso_image(uid_t uid)
 	return ok ? 0 : -1;
 }
 
+/* The next start's extra arguments and environment strings
+ * (kata_agent_start_with, kata.h): used by one start, then forgotten. */
+#define START_EXTRA_MAX 32
+static const char *const *start_args, *const *start_env;
+
+void kata_agent_start_with(const char *const *args, const char *const *env)
+{
+	start_args = args;
+	start_env = env;
+}
+
 /* Starts an agent; `arg` (may be NULL) becomes its argv[1]. */
 static void start_agent(const char *arg)
 {
@@ -551,7 +562,7 @@ static void start_agent(const char *arg)
 
 	/* Paths relative to the agent's directory (its cwd): the directories
 	 * above it may not be searchable by the agent's uid. */
-	const char *argv[12];
+	const char *argv[12 + START_EXTRA_MAX];
 	int ac = 0;
 	if (cfg.emulator) {
 		argv[ac++] = cfg.emulator;
@@ -567,6 +578,8 @@ static void start_agent(const char *arg)
 	}
 	if (arg)
 		argv[ac++] = arg;
+	for (int i = 0; start_args && start_args[i] && i < START_EXTRA_MAX; i++)
+		argv[ac++] = start_args[i];
 	argv[ac] = NULL;
 	char envhome[300], envtmp[300];
 	snprintf(envhome, sizeof(envhome), "HOME=%s", A.dir);
@@ -577,6 +590,14 @@ static void start_agent(const char *arg)
 	else if (start_vdso.mode == 2)
 		snprintf(envvdso, sizeof(envvdso), "KATA_VDSO=image@%llx,%zx", (unsigned long long)start_vdso.addr, start_vdso.len);
 	const char *envp[] = { "PATH=/usr/bin:/bin", "LANG=C", envhome, envtmp, start_vdso.mode ? envvdso : NULL, NULL };
+	const char *envx[8 + START_EXTRA_MAX];
+	int ec = 0;
+	for (const char **e = envp; *e; e++)
+		envx[ec++] = *e;
+	for (int i = 0; start_env && start_env[i] && i < START_EXTRA_MAX; i++)
+		envx[ec++] = start_env[i];
+	envx[ec] = NULL;
+	start_args = start_env = NULL;
 
 	A.traced = start_traced && !cfg.emulator;
 	A.dead = 0;
@@ -603,9 +624,9 @@ static void start_agent(const char *arg)
 		if (confine_lock(&plan) != 0)
 			_exit(126);
 		if (cfg.emulator)
-			execve(argv[0], (char *const *)argv, (char *const *)envp);
+			execve(argv[0], (char *const *)argv, (char *const *)envx);
 		else
-			execveat(plan.exe_fd, "", (char *const *)argv, (char *const *)envp, AT_EMPTY_PATH);
+			execveat(plan.exe_fd, "", (char *const *)argv, (char *const *)envx, AT_EMPTY_PATH);
 		_exit(127);
 	}
 	confine_release(&plan);

@@ -394,6 +394,21 @@ void kata_image_trap_linear_scan(struct kata_image *img, const char *name)
 	}
 }
 
+void kata_image_shuffle_values(struct kata_image *img)
+{
+	int idx[MAX_SYMS], n = 0;
+	for (size_t i = 1; i < img->nsym; i++)
+		if (img->sym[i].st_shndx != SHN_UNDEF && img->sym[i].st_shndx != SHN_ABS &&
+		    ELF64_ST_TYPE(img->sym[i].st_info) == STT_FUNC)
+			idx[n++] = (int)i;
+	for (int k = n - 1; k > 0; k--) {
+		int j = (int)kata_rand_range(0, (uint64_t)k);
+		Elf64_Addr v = img->sym[idx[k]].st_value;
+		img->sym[idx[k]].st_value = img->sym[idx[j]].st_value;
+		img->sym[idx[j]].st_value = v;
+	}
+}
+
 const char *kata_image_trap_bloom(struct kata_image *img)
 {
 	if (!img->gnu)
@@ -593,9 +608,9 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 		int i = lookup_index(img, version, name);
 		if (version && i >= 0 && img->versym && (img->versym[i] & 0x8000) && n > 0 && (size_t)n < sizeof(detail))
 			snprintf(detail + n, sizeof(detail) - (size_t)n,
-				 ". It is a hidden definition: its DT_VERSYM entry is 0x%04x, bit 15 (0x8000, hidden) over "
-				 "index %u. Hidden only means not the default; asked for by its version, it is found: compare "
-				 "versym & 0x7fff with vd_ndx",
+				 ". Note that it is a hidden definition: its DT_VERSYM entry is 0x%04x, bit 15 (0x8000, hidden) "
+				 "set over index %u. Hidden means only \"not the default\": asked for by its version, it is "
+				 "found (compare versym & 0x7fff with vd_ndx)",
 				 img->versym[i], img->versym[i] & 0x7fffu);
 		why = detail;
 	} else {
