@@ -1,31 +1,32 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata vdso-auxv — read the auxiliary vector from the start-up stack.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * auxv_get(argc, argv, type) gets the argc and argv the process started
+ * with: the words a -nostdlib program's _start finds on its stack. After
+ * argv's NULL come envp's strings and their NULL, and after that the
+ * auxiliary vector: pairs of words (a_type, a_val), ended by an entry whose
+ * type is AT_NULL (0). Return the value of the first entry of `type`, or 0
+ * if there is none.
+ *
+ * No libc here, not even getauxval(): the walk is yours.
  */
 #include <elf.h>
 #include <stddef.h>
-#include <stdint.h>
 
-void *vdso_lookup(const void *base, const char *name);
+unsigned long auxv_get(long argc, char **argv, unsigned long type);
 
-void *vdso_lookup(const void *base, const char *name)
+unsigned long auxv_get(long argc, char **argv, unsigned long type)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
+	(void)argc;
+	(void)argv;
+	(void)type;
 	/*
 	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 *  1. envp begins right after argv's NULL: argv + argc + 1.
+	 *  2. Step over envp's strings to its NULL; the vector begins one word
+	 *     after it.
+	 *  3. Walk the entries two words at a time until a_type is AT_NULL; at the
+	 *     first whose a_type is `type`, return its a_val.
 	 */
-	return NULL;
+	return 0;
 }

@@ -373,10 +373,10 @@ const struct kata_case kata_cases[] = {
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = {
-	{ "getcpu", "getcpu-loop", reference_getcpu },
+	{ .name = "getcpu", .agent_loop = "getcpu-loop", .reference = reference_getcpu },
 	{ 0 },
 };
 const struct kata_count kata_counts[] = {
-	{ "all", "all-loop" },
+	{ .name = "all", .agent_loop = "all-loop" },
 	{ 0 },
 };

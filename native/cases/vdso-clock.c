@@ -199,6 +199,12 @@ static void expect_monotonic_run(int n)
 		if (t < ns_of(before.tv_sec, before.tv_nsec) || t > ns_of(after.tv_sec, after.tv_nsec))
 			return expect_in_window(what, &before, &after, sec, nsec);
 	}
+	if (r->traced && !given_image) {
+		int k = clock_syscalls(r, NULL);
+		char detail[160];
+		snprintf(detail, sizeof(detail), "the %d calls made %d clock_gettime system call%s", n, k, k == 1 ? "" : "s");
+		kata_expect_true("a run of calls stays in user space (no syscall)", k == 0, detail);
+	}
 	if (given_image)
 		return kata_expect_true("every call returned the given vDSO's time", 1, NULL);
 	kata_note("%d calls in a row took %.1f µs by their own readings", n, (double)(last - first) / 1e3);

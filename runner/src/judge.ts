@@ -35,14 +35,14 @@ function runCheck(ctx: RunContext, spec: CheckSpec): Promise<CheckResult[]> {
   }
 }
 
-function skippedName(spec: CheckSpec): string {
+function skippedName(spec: CheckSpec, several = false): string {
   switch (spec.kind) {
     case 'cases':
       return 'cases';
     case 'ns-per-call':
       return spec.label;
     case 'syscall-count':
-      return `${spec.syscalls.join('+')} syscall count`;
+      return `${spec.syscalls.join('+')} syscall count${several ? ` (${spec.run})` : ''}`;
   }
 }
 
@@ -50,7 +50,8 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   const build = await buildKata(kata, arch, learnerPath);
   const results = [...build.checks];
   const tc = toolchainFor(arch);
-  const skip = (spec: CheckSpec, message: string): CheckResult => ({ name: skippedName(spec), kind: spec.kind === 'cases' ? 'case' : spec.kind, arch, status: 'skipped', message });
+  const several = kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
+  const skip = (spec: CheckSpec, message: string): CheckResult => ({ name: skippedName(spec, several), kind: spec.kind === 'cases' ? 'case' : spec.kind, arch, status: 'skipped', message });
   if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
   const ctx: RunContext = {
     kata,
@@ -76,6 +77,7 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
     }
     const got = await runCheck(ctx, spec);
     results.push(...got);
+    if (spec.kind === 'syscall-count' && got.some((r) => r.status === 'fail')) ctx.countFailed = true;
     const judgesCorrectness = spec.kind === 'cases';
     if (judgesCorrectness && got.some((r) => r.status === 'fail' || r.status === 'error')) correct = false;
   }

@@ -9,7 +9,7 @@ const signalNames = new Map<number, string>(Object.entries(os.constants.signals)
 function signalName(n: number): NodeJS.Signals {
   return (signalNames.get(n) ?? `SIG${n}`) as NodeJS.Signals;
 }
-import { abnormalEnd, type CrashRecord, crashClause, crashDetails, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
+import { abnormalEnd, type CrashRecord, crashClause, crashLocation, crashDetails, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 function formatValue(kind: string, value: string): string {
   if (kind === 'i64') return withErrnoName(value);
@@ -107,7 +107,7 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
       });
     } else if (crash) {
       const sig = signalName(crash.signal);
-      const clause = crashClause(crash, out, ctx.arch);
+      const clause = crashClause(crash, out, ctx.arch, await crashLocation(ctx, crash));
       results.push({
         ...label,
         status: 'fail',

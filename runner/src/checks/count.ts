@@ -46,10 +46,10 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
   const figures: SyscallFigures = { counted, limit, rule, calls, syscalls: spec.syscalls };
   const compat = record.syscalls.filter((r) => r.compat).reduce((s, r) => s + r.n, 0);
   const message = ok
-    ? `${counted} ${what} syscalls for ${calls} calls`
+    ? `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls`
     : elsewhere > 0 && ownOnly
       ? `${elsewhere} of ${counted} ${what} syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
-      : `${counted} ${what} syscalls for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
+      : `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
   return [
     {
       ...base,

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { Arch, Kata } from '../manifest.js';
 import type { CodeRanges } from '../build.js';
 import { type HarnessRecord, type ParsedChannel, parseChannel } from '../protocol.js';
-import { which } from '../targets.js';
+import { toolchainFor, which } from '../targets.js';
+import { runTool } from '../tools.js';
 import { type CheckResult } from '../result.js';
 import { type RunOutcome, type RunRequest, runProgram } from '../sandbox.js';
 import { signalMeaning } from '../signals.js';
@@ -39,6 +40,8 @@ export interface RunContext {
   emulator?: string;
   timeoutMs: number;
   options: CheckOptions;
+  /** A syscall-count check of this run already failed (the budget's audit then says the same, not "differently"). */
+  countFailed?: boolean;
 }
 
 export function newSeed(): string {
@@ -106,7 +109,23 @@ export function outputDetails(out: RunOutcome): string[] {
 export type CrashRecord = Extract<HarnessRecord, { t: 'crash' }>;
 
 /** What the judge saw when the agent crashed, in words: undefined when it adds nothing. */
-export function crashClause(crash: CrashRecord | undefined, out: RunOutcome, arch: Arch): string | undefined {
+/**
+ * Where in the learner's code a native crash happened, from the agent's line
+ * table: "vdso_lookup() at exercise.c:42" (the innermost of inlined frames).
+ */
+export async function crashLocation(ctx: RunContext, crash: CrashRecord | undefined): Promise<string | undefined> {
+  if (!crash?.learnerOffset || ctx.emulator) return undefined;
+  const tc = toolchainFor(ctx.arch);
+  const r = await runTool(tc.nm.replace(/nm$/, 'addr2line'), ['-f', '-i', '-e', ctx.agent, crash.pc]);
+  if (r.code !== 0) return undefined;
+  const [fn, where] = r.stdout.split('\n');
+  if (!fn || !where || fn === '??' || where.startsWith('??')) return undefined;
+  const line = where.replace(/ \(discriminator \d+\)$/, '');
+  const file = line.replace(/^.*?((?:[^/]+\/)?[^/]+:\d+)$/, '$1');
+  return `${fn}() at ${file}`;
+}
+
+export function crashClause(crash: CrashRecord | undefined, out: RunOutcome, arch: Arch, location?: string): string | undefined {
   if (/stack smashing detected/.test(out.stderr))
     return 'the stack protector caught a write past the end of a buffer on the stack (it overwrote the frame of the function that called it)';
   if (!crash) return undefined;
@@ -115,7 +134,7 @@ export function crashClause(crash: CrashRecord | undefined, out: RunOutcome, arc
     return `the stack pointer was ${crash.sp} when it crashed, nowhere near the stack: asm that changes ${sp} (or leaves it changed) breaks every push, call and return after it`;
   if ((crash.signal === 11 || crash.signal === 7) && crash.addr === crash.pc && crash.pc !== '0x0')
     return `it jumped to ${crash.pc}, where there is no code: a return address or function pointer was overwritten (a stack overrun, or asm that moved ${sp})`;
-  if (crash.learnerOffset) return `in your code (offset ${crash.learnerOffset} into it)`;
+  if (crash.learnerOffset) return location ? `in your code: ${location}` : `in your code (offset ${crash.learnerOffset} into it)`;
   return undefined;
 }
 
