@@ -107,6 +107,14 @@ static uint64_t oracle(const struct stack_model *m, uint64_t type)
  */
 enum mistake { M_NONE, M_WORDS, M_LATE, M_PAST, M_LAST, M_TYPE, M_COUNT };
 
+static int has_entry(const struct stack_model *m, uint64_t type)
+{
+	for (int i = m->aux; i + 1 < m->n && m->w[i] != 0; i += 2)
+		if (m->w[i] == type)
+			return 1;
+	return 0;
+}
+
 static uint64_t mistaken(const struct stack_model *m, enum mistake k, uint64_t type)
 {
 	switch (k) {
@@ -114,7 +122,7 @@ static uint64_t mistaken(const struct stack_model *m, enum mistake k, uint64_t t
 	case M_LATE: return walk(m, m->aux + 1, 2, 1, 0, type);
 	case M_PAST: return walk(m, m->aux, 2, 0, 0, type);
 	case M_LAST: return walk(m, m->aux, 2, 1, 1, type);
-	case M_TYPE: return oracle(m, type) || walk(m, m->aux, 2, 1, 0, type) != 0 ? type : 0;
+	case M_TYPE: return has_entry(m, type) ? type : 0;
 	default: return 0;
 	}
 }

@@ -2,7 +2,7 @@
 // command that fixes it. A missing feature makes a kata "unavailable", never
 // "failed": a learner on Docker (no io_uring) or under qemu (no vDSO) has done
 // nothing wrong.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Arch, Kata } from './manifest.js';
 import { archsOf, hostArch, installCommand, isEmulated, missingTools, toolchainFor } from './targets.js';
 
@@ -19,6 +19,17 @@ export interface Availability {
   archs: ArchAvailability[];
 }
 
+/** Clocksources the kernel's vDSO reads without entering the kernel (vdso_clock_mode != NONE). */
+const USER_CLOCKSOURCES = new Set(['tsc', 'kvm-clock', 'hyperv_clocksource_tsc_page', 'arch_sys_counter']);
+
+function currentClocksource(): string | undefined {
+  try {
+    return readFileSync('/sys/devices/system/clocksource/clocksource0/current_clocksource', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   const emulated = isEmulated(arch);
   const no = (reason: string): ArchAvailability => ({ arch, emulated, available: false, reason });
@@ -29,6 +40,13 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   const tc = toolchainFor(arch);
   const missing = missingTools(tc);
   if (missing.length) return no(`needs ${missing.join(', ')}: ${installCommand(missing)}`);
+  if (requires.includes('user-clock') && !emulated) {
+    const source = currentClocksource();
+    if (source && !USER_CLOCKSOURCES.has(source))
+      return no(
+        `this machine's clocksource is ${source}, which the vDSO cannot read from user space: its clock_gettime makes the system call itself here (try a machine or VM with the tsc or kvm-clock clocksource)`,
+      );
+  }
   if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
     return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
   if (requires.includes('io_uring') || requires.includes('vdso')) {

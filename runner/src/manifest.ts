@@ -2,7 +2,7 @@
 // the source of truth; these types mirror it for the compiler's benefit.
 export type Arch = 'x86_64' | 'aarch64';
 export type TargetArch = Arch | 'any';
-export type Requirement = 'liburing' | 'io_uring' | 'vdso' | 'native-arch';
+export type Requirement = 'liburing' | 'io_uring' | 'vdso' | 'user-clock' | 'native-arch';
 export type BuildMode = 'link' | 'nostdlib';
 
 export interface CasesCheck {
