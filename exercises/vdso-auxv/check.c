@@ -290,11 +290,10 @@ static void own_stack(int nargs, int nenv)
 		int argc = count_strings(pid, "cmdline"), envc = count_strings(pid, "environ");
 		uint64_t aux[MAX_AUX];
 		int naux = read_saved_auxv(pid, aux, MAX_AUX);
-		if (argc < 1 || envc < 0 || argc > MAX_STR + 1 || envc > MAX_STR + 8 || naux < 2)
+		if (argc < 1 || envc < 0 || naux < 2)
 			kata_setup_failed("reading the agent's /proc/<pid>/cmdline, environ and auxv");
-		/* The model's strings are words the walk only steps over: room for the real counts. */
 		if (argc > MAX_STR || envc > MAX_STR)
-			kata_setup_failed("the agent has more strings than the judge's model holds");
+			kata_setup_failed("the agent has more strings than the judge's model of its stack holds");
 		model_strings(&m, argc, envc);
 		memcpy(m.w + m.n, aux, 8ull * (size_t)naux);
 		m.n += naux;
