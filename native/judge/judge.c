@@ -12,8 +12,9 @@
  *         | count <seed> <name> <iterations>
  *
  * The agent sees none of this: its command line is its program's name (and
- * for -nostdlib katas one number), its environment four fixed variables, and
- * every run looks the same to it. Records go to fd 3 (stdout by hand).
+ * for -nostdlib katas one number), its environment four fixed variables (and
+ * what a case adds: its vDSO, extra arguments), and nothing in it depends on
+ * the mode. Records go to fd 3 (stdout by hand).
  */
 #define _GNU_SOURCE
 #include "judge.h"

@@ -12,6 +12,13 @@ const isPerformance = (c: CheckResult) => c.kind === 'ns-per-call' || c.kind ===
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** `cents` split into `n` whole-cent shares that add up exactly (the first ones take the remainder). */
+function apportion(cents: number, n: number): number[] {
+  if (n === 0) return [];
+  const base = Math.floor(cents / n);
+  return Array.from({ length: n }, (_, i) => (base + (i < cents - base * n ? 1 : 0)) / 100);
+}
+
 /** Not enforced under emulation is not the student's doing: the points are theirs. */
 function earns(c: CheckResult): boolean {
   return c.status === 'pass' || c.status === 'not-enforced';
@@ -22,13 +29,18 @@ export function scoreKata(spec: GradedKataSpec, result: KataResult, showMessages
   const performance = result.checks.filter(isPerformance);
   // A kata whose performance checks never ran (build failed) still owes them.
   const perfShare = performance.length ? spec.performanceShare : 0;
-  const correctPoints = spec.points * (1 - perfShare);
-  const perfPoints = spec.points * perfShare;
+  // In whole cents, so that the shown per-check points add up to the kata's exactly.
+  const totalCents = Math.round(spec.points * 100);
+  const correctCents = Math.round(spec.points * (1 - perfShare) * 100);
+  const correctShares = apportion(correctCents, correctness.length);
+  const perfShares = apportion(totalCents - correctCents, performance.length);
   const buildOk = !result.checks.some((c) => (c.kind === 'compile' || c.kind === 'symbols' || c.kind === 'instructions') && c.status === 'fail');
   const allCorrect = buildOk && correctness.length > 0 && correctness.every(earns);
   let earned = 0;
+  let nthCorrect = 0;
+  let nthPerf = 0;
   const checks: ScoredCheck[] = result.checks.map((c) => {
-    const max = isCorrectness(c) ? correctPoints / correctness.length : isPerformance(c) ? perfPoints / performance.length : 0;
+    const max = isCorrectness(c) ? correctShares[nthCorrect++]! : isPerformance(c) ? perfShares[nthPerf++]! : 0;
     const score = isCorrectness(c) ? (allCorrect ? max : 0) : allCorrect && earns(c) ? max : 0;
     earned += score;
     return {
