@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "kata.h"
+#include "judge/proc-stat.h"
 #include "kata-vdso.h"
 
 #include <dirent.h>
@@ -223,29 +224,11 @@ static int pin_agent(int pid, int cpu)
 	return 0;
 }
 
-/* The CPU the agent's main thread last ran on: field 39 of /proc/<pid>/stat. -1 if unknown. */
+/* The CPU the agent's main thread last ran on (field 39 of /proc/<pid>/stat). -1 if unknown. */
 static int last_cpu_of(int pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *p = strrchr(buf, ')'); /* the name may hold anything; the last ')' ends it */
-	if (!p)
-		return -1;
-	p++;
-	for (int field = 3; field < 39; field++) { /* skip to the 39th */
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return -1;
-	}
-	return atoi(p + 1);
+	struct proc_stat st;
+	return proc_stat_read(pid, &st) == 0 ? st.processor : -1;
 }
 
 /* The NUMA node of `cpu`: the nodeN entry of /sys/devices/system/cpu/cpuC; 0

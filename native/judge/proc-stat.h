@@ -1,7 +1,7 @@
 /*
  * proc-stat.h — /proc/<pid>/stat read once, for the programs that need a
  * process's parent or group (the supervisor's sweep, the agent's filter of
- * whom it may not signal). Header-only: supervise.c is a program of its own.
+ * whom it may not signal) or the CPU it last ran on (vdso-getcpu's judge). Header-only: supervise.c is a program of its own.
  */
 #ifndef KATA_PROC_STAT_H
 #define KATA_PROC_STAT_H
@@ -16,12 +16,13 @@ struct proc_stat {
 	char state;
 	pid_t ppid, pgid;
 	char comm[17];
+	int processor;       /* field 39: the CPU it last ran on; -1 if the line is shorter */
 };
 
 /* "pid (comm) state ppid pgid ...": comm may hold ") " itself, so the last ')' ends it. 0, or -1. */
 static inline int proc_stat_read(pid_t pid, struct proc_stat *out)
 {
-	char path[64], buf[512];
+	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -45,6 +46,12 @@ static inline int proc_stat_read(pid_t pid, struct proc_stat *out)
 		return -1;
 	out->ppid = ppid;
 	out->pgid = pgid;
+	out->processor = -1;
+	char *p = close_paren + 1; /* at the space before field 3 */
+	for (int field = 3; p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p + 1, "%d", &out->processor);
 	return 0;
 }
 
