@@ -50,7 +50,7 @@ const struct kata_case kata_cases[] = {
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = {
-	{ "clock", "monotonic-loop", reference_clock, NULL },
+	{ "clock", "monotonic-loop", reference_clock, NULL, check_timed_clock },
 	{ 0 },
 };
 const struct kata_count kata_counts[] = {

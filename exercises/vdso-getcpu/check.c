@@ -337,6 +337,37 @@ static void getcpu_follows(void)
 	getcpu_on(pid, third, cpus[1]);
 }
 
+/* ---- a vDSO the judge hands over ------------------------------------------------ */
+
+/*
+ * The agent is given a test image as its vDSO (AT_SYSINFO_EHDR), whose three
+ * functions return values the judge drew for this run: no clock, CPU number,
+ * rseq area, affinity mask or syscall knows them. Only a call through the
+ * function the process was given returns them.
+ */
+static void handed_over(void)
+{
+	struct kata_image *img = kata_image_load(KATA_IMAGE_BOTH);
+	uint64_t at = kata_image_address();
+	kata_agent_vdso_image(img, at);
+	const struct kata_image_answers *ans = kata_image_answers_of(img);
+	kata_note("this process's vDSO is a test image mapped at 0x%llx: its getcpu says CPU %u, node %u; its "
+		  "gettimeofday { %ld, %ld }, drawn for this run",
+		  (unsigned long long)at, ans->cpu, ans->node, ans->tod_sec, ans->tod_usec);
+	const char *elsewhere = "the answer came from somewhere else than the vDSO this process was given (its "
+				"AT_SYSINFO_EHDR): call the function you find there";
+	const struct kata_reply *r = kata_call("getcpu", &(struct kata_args){ .arg = { 0 } });
+	kata_expect_i64("vdso_getcpu() returns 0", 0, r->ret[0]);
+	kata_expect_true("vdso_getcpu(): *cpu is what the given vDSO's getcpu says", r->ret[1] == ans->cpu, elsewhere);
+	kata_expect_true("vdso_getcpu(): *node is what the given vDSO's getcpu says", r->ret[2] == ans->node, elsewhere);
+	r = kata_call("gettimeofday", &(struct kata_args){ .arg = { 0 } });
+	kata_expect_i64("vdso_gettimeofday() returns 0", 0, r->ret[0]);
+	kata_expect_true("vdso_gettimeofday(): the given vDSO's time",
+			 r->ret[1] == ans->tod_sec && r->ret[2] == ans->tod_usec, elsewhere);
+	r = kata_call("time", &(struct kata_args){ .arg = { 0 } });
+	kata_expect_true("vdso_time(): the given vDSO's time", r->ret[0] == ans->tod_sec, elsewhere);
+}
+
 /* ---- the budget's reference ----------------------------------------------------- */
 
 /* glibc's getcpu() calls __vdso_getcpu (sched_getcpu() may read rseq instead). */
@@ -349,14 +380,32 @@ static void reference_getcpu(uint64_t iters)
 	}
 }
 
+/* The timed loop's last answer: the CPU the judge and the agent are pinned to for the budget. */
+static const char *check_timed_getcpu(const int64_t ret[4], uint64_t iters, int64_t before_ns, int64_t after_ns)
+{
+	static char why[200];
+	(void)iters;
+	(void)before_ns;
+	(void)after_ns;
+	int here = sched_getcpu();
+	if (ret[0] != 0)
+		snprintf(why, sizeof(why), "vdso_getcpu() returned %lld", (long long)ret[0]);
+	else if (here >= 0 && ret[1] != here)
+		snprintf(why, sizeof(why), "vdso_getcpu() said CPU %lld, and the agent is pinned to CPU %d", (long long)ret[1], here);
+	else
+		return NULL;
+	return why;
+}
+
 const struct kata_case kata_cases[] = {
 	{ "gettimeofday", gettimeofday_case, 0 },
 	{ "time", time_case, 0 },
 	{ "getcpu-follows", getcpu_follows, 0 },
+	{ "handed-over", handed_over, 0 },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = {
-	{ .name = "getcpu", .agent_loop = "getcpu-loop", .reference = reference_getcpu },
+	{ .name = "getcpu", .agent_loop = "getcpu-loop", .reference = reference_getcpu, .check = check_timed_getcpu },
 	{ 0 },
 };
 const struct kata_count kata_counts[] = {

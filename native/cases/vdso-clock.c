@@ -68,9 +68,10 @@ static void image_as_vdso(enum kata_image_variant v, int wrong_version_first)
 		kata_image_wrong_version_first(given_image);
 	uint64_t at = kata_image_address();
 	kata_agent_vdso_image(given_image, at);
+	const struct kata_image_answers *ans = kata_image_answers_of(given_image);
 	kata_note("this process's vDSO is a test image the judge mapped at 0x%llx (its clock_gettime returns "
-		  "{ %ld + 1000 * clock, %ld })",
-		  (unsigned long long)at, KATA_IMAGE_SEC(0), KATA_IMAGE_NSEC);
+		  "{ %ld + 1000 * clock, %ld }, drawn for this run)",
+		  (unsigned long long)at, ans->sec, ans->nsec);
 }
 
 /* Natively, the kernel's vDSO; under qemu, which gives its guests none, a test image. */
@@ -88,11 +89,13 @@ static int64_t ns_of(int64_t sec, int64_t nsec)
 
 static void expect_image_time(const char *what, long clock, int64_t sec, int64_t nsec)
 {
+	const struct kata_image_answers *ans = kata_image_answers_of(given_image);
+	long want_sec = KATA_IMAGE_CLOCK_SEC(ans, clock);
 	char detail[400] = "";
-	int ok = sec == KATA_IMAGE_SEC(clock) && nsec == KATA_IMAGE_NSEC;
+	int ok = sec == want_sec && nsec == ans->nsec;
 	if (ok)
 		;
-	else if (sec == KATA_IMAGE_SEC(clock) && nsec == KATA_IMAGE_WRONG_NSEC)
+	else if (sec == want_sec && nsec == ans->wrong_nsec)
 		snprintf(detail, sizeof(detail),
 			 "your code called the %s defined at version %s: this image has one at %s too, and that is the "
 			 "one to call (look it up with its version)",
@@ -104,7 +107,7 @@ static void expect_image_time(const char *what, long clock, int64_t sec, int64_t
 			 "got { %lld, %lld }; the vDSO this process was given (its AT_SYSINFO_EHDR) returns { %ld, %ld } "
 			 "for %s: a time from a syscall, or from a vDSO found some other way, is not the answer of the one "
 			 "you were given",
-			 (long long)sec, (long long)nsec, KATA_IMAGE_SEC(clock), KATA_IMAGE_NSEC, clock_words(clock));
+			 (long long)sec, (long long)nsec, want_sec, ans->nsec, clock_words(clock));
 	kata_expect_true(what, ok, detail);
 }
 
@@ -181,7 +184,8 @@ static void expect_monotonic_run(int n)
 		char what[96];
 		snprintf(what, sizeof(what), "call %d of %d in a row", i + 1, n);
 		if (given_image) {
-			if (!(sec == KATA_IMAGE_SEC(CLOCK_MONOTONIC) && nsec == KATA_IMAGE_NSEC))
+			const struct kata_image_answers *ans = kata_image_answers_of(given_image);
+			if (!(sec == KATA_IMAGE_CLOCK_SEC(ans, CLOCK_MONOTONIC) && nsec == ans->nsec))
 				return expect_image_time(what, CLOCK_MONOTONIC, sec, nsec);
 			continue;
 		}
@@ -218,6 +222,23 @@ static void expect_monotonic_run(int n)
 		 "read from the clock each time",
 		 repeats, n - 1);
 	kata_expect_true("CLOCK_MONOTONIC moves between one call and the next", repeats * 2 < n - 1, detail);
+}
+
+/* The timed loop's last reading: CLOCK_MONOTONIC, inside the judge's reads around the call. */
+static const char *check_timed_clock(const int64_t ret[4], uint64_t iters, int64_t before_ns, int64_t after_ns)
+{
+	static char why[200];
+	(void)iters;
+	int64_t got = ns_of(ret[1], ret[2]);
+	if (ret[0] != 0)
+		snprintf(why, sizeof(why), "vdso_clock_gettime(CLOCK_MONOTONIC) returned %lld", (long long)ret[0]);
+	else if (got < before_ns || got > after_ns)
+		snprintf(why, sizeof(why),
+			 "the last CLOCK_MONOTONIC reading of the loop, { %lld, %lld }, is %s the judge's reads around it",
+			 (long long)ret[1], (long long)ret[2], got < before_ns ? "before" : "after");
+	else
+		return NULL;
+	return why;
 }
 
 static void reference_clock(uint64_t iters)

@@ -13,15 +13,21 @@
 
 #define KATA_IMAGE_LINK_ADDRESS 0x5a0000
 
-/* Their clock_gettime for a clock the kernel's vDSO serves: a time nobody's
- * clock shows, so the judge can tell a call into the image from a syscall. */
-#define KATA_IMAGE_SEC(clock) (1000000007L + 1000L * (long)(clock))
-#define KATA_IMAGE_NSEC 123456789L
-/* The same function at the wrong version (the two-versions image). */
-#define KATA_IMAGE_WRONG_NSEC 987654321L
-/* gettimeofday and time. */
-#define KATA_IMAGE_TOD_SEC 1000000042L
-#define KATA_IMAGE_TOD_USEC 424242L
+/*
+ * What their functions return: values the judge draws afresh for every image
+ * it hands over and writes into the image's copy of this struct (found
+ * through the image file's own symbol table, `kata_image_answers`, which is
+ * not part of what is mapped). So the answers are nobody's clock and nothing
+ * a program could know without calling the function it was given.
+ * clock_gettime(clock) for a clock the kernel's vDSO serves returns
+ * { sec + 1000 * clock, nsec } (the wrong-version definition: wrong_nsec).
+ */
+struct kata_image_answers {
+	long sec, nsec, wrong_nsec;
+	long tod_sec, tod_usec;  /* gettimeofday; time() returns tod_sec */
+	unsigned cpu, node;      /* getcpu */
+};
+#define KATA_IMAGE_CLOCK_SEC(a, clock) ((a)->sec + 1000L * (long)(clock))
 
 /* Names and versions, per architecture, as the kernel's vDSO has them. */
 #define KATA_VDSO_X86_64_VERSION "LINUX_2.6"

@@ -36,6 +36,9 @@ struct kata_image;
  * (a set-up failure) where the image was not built. */
 struct kata_image *kata_image_load(enum kata_image_variant v);
 
+/* What this copy's functions return (drawn afresh by kata_image_load). */
+const struct kata_image_answers *kata_image_answers_of(const struct kata_image *img);
+
 /* A copy of the judge's own vDSO (the kernel's image, the same the agent
  * has when it runs natively), for kata_image_lookup and kata_expect_symbol. */
 struct kata_image *kata_image_live(void);

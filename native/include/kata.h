@@ -48,6 +48,11 @@ struct kata_bench {
 	const char *agent_loop;
 	kata_loop_fn reference;
 	void (*setup)(void);       /* optional: runs before the agent starts (its vDSO, kata-vdso.h) */
+	/* Optional: checks what each timed call of the loop answered (ret[0..3]),
+	 * given the judge's CLOCK_MONOTONIC just before and after it. NULL if
+	 * right, else what was wrong, in words: a function that behaves
+	 * differently when timed fails there. */
+	const char *(*check)(const int64_t ret[4], uint64_t iters, int64_t before_ns, int64_t after_ns);
 };
 
 /* A counting run: the agent's call `agent_loop` (arg[0] = iterations),

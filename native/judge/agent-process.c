@@ -1141,6 +1141,9 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 	if (n <= 0)
 		agent_failed(n);
 	read_reply(n, name);
+	memcpy(out->ret, reply.ret, sizeof(out->ret));
+	out->before_ns = (int64_t)w0.tv_sec * 1000000000 + w0.tv_nsec;
+	out->after_ns = (int64_t)w1.tv_sec * 1000000000 + w1.tv_nsec;
 	out->wall_ns = (double)(w1.tv_sec - w0.tv_sec) * 1e9 + (double)(w1.tv_nsec - w0.tv_nsec);
 	out->cpu_ns = (double)(c1.tv_sec - c0.tv_sec) * 1e9 + (double)(c1.tv_nsec - c0.tv_nsec);
 	out->syscalls = s0 >= 0 && s1 >= s0 ? (long)(s1 - s0) : -1;

@@ -451,6 +451,8 @@ static void out_series(struct out *o, const char *key, const struct kata_series 
 
 /* The agent's side of a bench, as a loop the engine can time. */
 static const char *bench_call;
+static const struct kata_bench *bench_now;
+static char bench_invalid[512];
 static long bench_syscalls, bench_iters;
 static double bench_round_trip_ns;
 
@@ -460,6 +462,11 @@ static void agent_loop(uint64_t iters, int audit, double *cpu_ns, long *syscalls
 	agent_timed_call(bench_call, iters, audit, &t);
 	*cpu_ns = t.cpu_ns;
 	*syscalls = t.syscalls;
+	if (iters && bench_now && bench_now->check && !bench_invalid[0]) {
+		const char *bad = bench_now->check(t.ret, iters, t.before_ns, t.after_ns);
+		if (bad)
+			snprintf(bench_invalid, sizeof(bench_invalid), "%s", bad);
+	}
 }
 
 /* The empty round trip (the call with 0 iterations): its wall time comes off
@@ -495,6 +502,8 @@ static void run_bench(const struct kata_bench *b, int epochs, const char *scale_
 	if (b->setup)
 		b->setup();
 	bench_call = b->agent_loop;
+	bench_now = b;
+	bench_invalid[0] = 0;
 	long rt_syscalls = -1;
 	measure_round_trip(&bench_round_trip_ns, &rt_syscalls);
 	double overhead = kata_loop_overhead_ns();
@@ -509,6 +518,10 @@ static void run_bench(const struct kata_bench *b, int epochs, const char *scale_
 	rec_fmt(&o, ",\"pinnedCpu\":%d,\"overheadNs\":%.3f,\"roundTripNs\":%.1f", cpu, overhead, bench_round_trip_ns);
 	if (bench_syscalls >= 0 && bench_iters > 0)
 		rec_fmt(&o, ",\"syscallsPerCall\":%.4f", (double)bench_syscalls / (double)bench_iters);
+	if (bench_invalid[0]) {
+		rec_str(&o, ",\"invalid\":");
+		rec_jstr(&o, bench_invalid);
+	}
 	out_series(&o, "learner", &learner);
 	out_series(&o, "reference", &reference);
 	rec_str(&o, ",\"references\":{");

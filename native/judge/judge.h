@@ -63,6 +63,8 @@ void agent_count(const char *name, uint64_t iters, struct count_result *out);
 struct timed_result {
 	double wall_ns, cpu_ns;
 	long syscalls;
+	int64_t ret[4];               /* the loop's reply (its last answer, for the bench's check) */
+	int64_t before_ns, after_ns;  /* the judge's CLOCK_MONOTONIC around the call */
 };
 void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_result *out);
 

@@ -60,6 +60,7 @@ struct kata_image {
 	Elf64_Verdef *verdef;
 	uint32_t gnu_of[MAX_SYMS]; /* each symbol's GNU hash, from its name at load (decoys keep theirs) */
 	int fd;
+	struct kata_image_answers *answers; /* in mem: what its functions return, drawn afresh at load */
 	int trapped_linear[2]; /* the decoys renamed, or -1 */
 	int bloom_trap;        /* the symbol left out of the bloom filter, or -1 */
 	int chain_end_trap;    /* the symbol filed in another bucket's run, or -1 */
@@ -202,6 +203,48 @@ const char *kata_vdso_prefix(void)
 	return agent_is_x86() ? "__vdso_" : "__kernel_";
 }
 
+/* The file's own symbol table (not mapped: after the PT_LOAD) says where
+ * kata_image_answers is; the judge writes fresh answers there. */
+static void draw_answers(struct kata_image *img, const unsigned char *file, size_t file_len, uint64_t first)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)file;
+	if (eh->e_shoff == 0 || eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > file_len)
+		kata_setup_failed("the test vDSO image has no section headers");
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)(file + eh->e_shoff);
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+			continue;
+		const Elf64_Sym *sym = (const Elf64_Sym *)(file + sh[i].sh_offset);
+		const char *str = (const char *)(file + sh[sh[i].sh_link].sh_offset);
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*sym); k++) {
+			if (strcmp(str + sym[k].st_name, "kata_image_answers") != 0)
+				continue;
+			uint64_t off = sym[k].st_value - first;
+			if (off + sizeof(struct kata_image_answers) > img->len)
+				break;
+			struct kata_image_answers *a = (struct kata_image_answers *)(img->mem + off);
+			/* Times far from any real clock's reading (REALTIME is ~1.7e9 s). */
+			a->sec = 3000000000L + (long)kata_rand_range(0, 999999999);
+			a->nsec = (long)kata_rand_range(0, 999999999);
+			do
+				a->wrong_nsec = (long)kata_rand_range(0, 999999999);
+			while (a->wrong_nsec == a->nsec);
+			a->tod_sec = 3000000000L + (long)kata_rand_range(0, 999999999);
+			a->tod_usec = (long)kata_rand_range(0, 999999);
+			a->cpu = (unsigned)kata_rand_range(1000, 60000); /* no CPU this machine has */
+			a->node = (unsigned)kata_rand_range(100, 999);
+			img->answers = a;
+			return;
+		}
+	}
+	kata_setup_failed("the test vDSO image has no kata_image_answers");
+}
+
+const struct kata_image_answers *kata_image_answers_of(const struct kata_image *img)
+{
+	return img->answers;
+}
+
 struct kata_image *kata_image_load(enum kata_image_variant v)
 {
 	if (v < 0 || v >= KATA_IMAGE_VARIANTS || !embedded[v].start || embedded[v].end <= embedded[v].start)
@@ -233,6 +276,7 @@ struct kata_image *kata_image_load(enum kata_image_variant v)
 	img->chain_end_trap = -1;
 	if (parse(img) != 0)
 		kata_setup_failed("the test vDSO image does not parse");
+	draw_answers(img, embedded[v].start, file_len, first);
 	return img;
 }
 

@@ -22,6 +22,12 @@
 #define NR_GETTIMEOFDAY 169
 #endif
 
+/* The judge overwrites these in each copy it hands over (kata-vdso-image.h).
+ * volatile: read at every call, never folded into the code. */
+const volatile struct kata_image_answers kata_image_answers __attribute__((visibility("hidden"), section(".kata_answers"))) = {
+	1000000007L, 123456789L, 987654321L, 1000000042L, 424242L, 0, 0,
+};
+
 struct image_timespec {
 	long tv_sec, tv_nsec;
 };
@@ -46,7 +52,7 @@ static int image_clock(long clock, struct image_timespec *ts, long nsec)
 {
 	if (!kata_vdso_serves(clock))
 		return (int)image_syscall2(NR_CLOCK_GETTIME, clock, (long)ts);
-	ts->tv_sec = KATA_IMAGE_SEC(clock);
+	ts->tv_sec = KATA_IMAGE_CLOCK_SEC(&kata_image_answers, clock);
 	ts->tv_nsec = nsec;
 	return 0;
 }
@@ -58,11 +64,11 @@ int image_clock_gettime_right(long clock, struct image_timespec *ts);
 int image_clock_gettime_wrong(long clock, struct image_timespec *ts);
 int image_clock_gettime_right(long clock, struct image_timespec *ts)
 {
-	return image_clock(clock, ts, KATA_IMAGE_NSEC);
+	return image_clock(clock, ts, kata_image_answers.nsec);
 }
 int image_clock_gettime_wrong(long clock, struct image_timespec *ts)
 {
-	return image_clock(clock, ts, KATA_IMAGE_WRONG_NSEC);
+	return image_clock(clock, ts, kata_image_answers.wrong_nsec);
 }
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -77,7 +83,7 @@ __asm__(".symver image_clock_gettime_wrong, __kernel_clock_gettime@" KATA_IMAGE_
 int VDSO(clock_gettime)(long clock, struct image_timespec *ts);
 int VDSO(clock_gettime)(long clock, struct image_timespec *ts)
 {
-	return image_clock(clock, ts, KATA_IMAGE_NSEC);
+	return image_clock(clock, ts, kata_image_answers.nsec);
 }
 #endif
 
@@ -86,8 +92,8 @@ int VDSO(gettimeofday)(struct image_timeval *tv, void *tz)
 {
 	(void)tz;
 	if (tv) {
-		tv->tv_sec = KATA_IMAGE_TOD_SEC;
-		tv->tv_usec = KATA_IMAGE_TOD_USEC;
+		tv->tv_sec = kata_image_answers.tod_sec;
+		tv->tv_usec = kata_image_answers.tod_usec;
 	}
 	return 0;
 }
@@ -108,18 +114,19 @@ int VDSO(clock_getres)(long clock, struct image_timespec *ts)
 long VDSO(time)(long *t);
 long VDSO(time)(long *t)
 {
+	long now = kata_image_answers.tod_sec;
 	if (t)
-		*t = KATA_IMAGE_TOD_SEC;
-	return KATA_IMAGE_TOD_SEC;
+		*t = now;
+	return now;
 }
 int VDSO(getcpu)(unsigned *cpu, unsigned *node, void *unused);
 int VDSO(getcpu)(unsigned *cpu, unsigned *node, void *unused)
 {
 	(void)unused;
 	if (cpu)
-		*cpu = 0;
+		*cpu = kata_image_answers.cpu;
 	if (node)
-		*node = 0;
+		*node = kata_image_answers.node;
 	return 0;
 }
 #else

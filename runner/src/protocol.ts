@@ -43,6 +43,8 @@ export type HarnessRecord =
       roundTripNs?: number;
       /** The agent's syscalls per call while timed (a perf tracepoint), where the kernel counts them. */
       syscallsPerCall?: number;
+      /** What was wrong with an answer the learner's code gave while timed (the bench's check). */
+      invalid?: string;
       learner: Series;
       reference: Series;
       references: Record<string, number>;

@@ -76,6 +76,15 @@ export async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<
     return { f, budget, verdict: 'error' in budget ? undefined : judgeBudget(f, budget.ns) };
   };
   if (!run.bench) return [{ ...base, status: 'fail', message: run.problem, details: outputDetails(run.out) }];
+  if (run.bench.invalid)
+    return [
+      {
+        ...base,
+        status: 'fail',
+        message: `while being timed, your code gave a wrong answer: ${run.bench.invalid}`,
+        details: ['the cases and the syscall count run your code in other modes; a function that behaves differently when it is timed fails here'],
+      },
+    ];
   let e = evaluate(run.bench);
   let remeasured = false;
   if (e.verdict === 'borderline') {
