@@ -18,7 +18,7 @@ static void gnu_only(void)
 static void both_tables(void)
 {
 	lookup_in_image(&(struct lookup_plan){
-		.variant = KATA_IMAGE_BOTH, .trap_linear = 1, .trap_chain_end = 1, .trap_bloom = 1 });
+		.variant = KATA_IMAGE_BOTH, .trap_linear = 1, .trap_chain_end = 1, .trap_bloom = 2 });
 }
 
 static void live(void)

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LOOKUP_NAMES 16
+#define LOOKUP_NAMES 24
 
 struct lookup_names {
 	const char *name[LOOKUP_NAMES];
@@ -88,7 +88,7 @@ static const char *variant_words(enum kata_image_variant v)
 struct lookup_plan {
 	enum kata_image_variant variant;
 	int trap_linear;         /* decoys a walk over the symbol table finds */
-	int trap_bloom;          /* a name the bloom filter rules out */
+	int trap_bloom;          /* a name the bloom filter rules out: 1 by its first bit, 2 by its second */
 	int trap_chain_end;      /* a name filed in a later bucket's run */
 	int wrong_version_first; /* the clock at the wrong version first in its chain */
 	int right_version_first; /* the clock at the kernel's version first in its chain */
@@ -111,15 +111,56 @@ static void expect_all(const struct kata_reply *r, const struct kata_image *img,
 	}
 }
 
+/*
+ * Near misses that a lookup meets on its way: a prefix of a real name, or a
+ * real name with more after it, hashed into the same chain as that name in
+ * each of the image's tables. A lookup that compares only a prefix (either
+ * way round) finds the real symbol for them; the answer is NULL.
+ */
+static void near_misses(const struct kata_image *img, struct lookup_names *l)
+{
+	static const char *tails[] = { "s", "x", "2", "_", "64", "_r", "ns", "at" };
+	const char *real[3] = { kata_vdso_clock_name(), NULL, NULL };
+	char buf[2][48];
+	snprintf(buf[0], sizeof(buf[0]), "%sgettimeofday", kata_vdso_prefix());
+	snprintf(buf[1], sizeof(buf[1]), "%sclock_getres", kata_vdso_prefix());
+	real[1] = buf[0];
+	real[2] = buf[1];
+	for (int table = 1; table <= 2; table++) {
+		int found_prefix = 0, found_longer = 0;
+		for (int r = 0; r < 3; r++) {
+			size_t len = strlen(real[r]);
+			for (size_t cut = 1; cut <= 8 && !found_prefix; cut++) {
+				char cand[48];
+				snprintf(cand, sizeof(cand), "%.*s", (int)(len - cut), real[r]);
+				if ((kata_image_same_chain(img, cand, real[r]) & table) && kata_image_lookup(img, NULL, cand) < 0) {
+					add_name(l, "%s%s", cand, "");
+					found_prefix = 1;
+				}
+			}
+			for (size_t t = 0; t < sizeof(tails) / sizeof(*tails) && !found_longer; t++) {
+				char cand[48];
+				snprintf(cand, sizeof(cand), "%s%s", real[r], tails[t]);
+				if ((kata_image_same_chain(img, cand, real[r]) & table) && kata_image_lookup(img, NULL, cand) < 0) {
+					add_name(l, "%s%s", cand, "");
+					found_longer = 1;
+				}
+			}
+		}
+	}
+}
+
 static void lookup_in_image(const struct lookup_plan *p)
 {
 	struct kata_image *img = kata_image_load(p->variant);
 	kata_image_shuffle_values(img); /* no answer can be remembered from the course's image */
+	kata_image_shuffle_dynamic(img);
+	kata_image_renumber_versions(img);
 	const char *clock = kata_vdso_clock_name();
 	if (p->trap_linear)
 		kata_image_trap_linear_scan(img, clock);
 	const char *misfiled = p->trap_chain_end ? kata_image_trap_chain_end(img) : NULL;
-	const char *unlisted = p->trap_bloom ? kata_image_trap_bloom(img) : NULL;
+	const char *unlisted = p->trap_bloom ? kata_image_trap_bloom(img, p->trap_bloom == 2) : NULL;
 	if (p->wrong_version_first)
 		kata_image_wrong_version_first(img);
 	if (p->right_version_first)
@@ -128,10 +169,18 @@ static void lookup_in_image(const struct lookup_plan *p)
 	vdso_names(&l, 0);
 	if (unlisted)
 		add_name(&l, "%s%s", unlisted, "");
+	if (unlisted || misfiled) {
+		/* Names like the traps' that are there (or not: the oracle says), so that
+		 * no answer can be made from the shape of a trap's name. */
+		char other[40];
+		snprintf(other, sizeof(other), "%s%d_unlisted", kata_vdso_prefix(), (int)kata_rand_range(0, 7));
+		add_name(&l, "%s%s", other, "");
+	}
 	if (misfiled)
 		add_name(&l, "%s%s", misfiled, "");
 	if (p->extra)
 		add_name(&l, "%s%s", p->extra, "");
+	near_misses(img, &l);
 	unsigned char req[1024];
 	size_t len = pack_names(req, sizeof(req), p->version, &l);
 	uint64_t want = kata_image_address();

@@ -58,15 +58,27 @@ const char *kata_vdso_prefix(void);
  * functions are not called. */
 void kata_image_shuffle_values(struct kata_image *img);
 
+/* Whether names a and b share a chain: bit 0 in DT_HASH, bit 1 in DT_GNU_HASH. */
+int kata_image_same_chain(const struct kata_image *img, const char *a, const char *b);
+
+/* Puts the dynamic section's entries in a random order (DT_NULL stays last):
+ * nothing says DT_STRTAB comes before DT_SYMTAB. */
+void kata_image_shuffle_dynamic(struct kata_image *img);
+
+/* Deals the version definitions' indices (vd_ndx, and DT_VERSYM to match)
+ * out again: a version's index is not where its record stands. */
+void kata_image_renumber_versions(struct kata_image *img);
+
 /* Renames two decoys to `name`: one before its entry in the symbol table and
  * one after it, still filed in the hash table under their own names. A lookup
  * through the hash never meets them; a walk over the symbol table does. */
 void kata_image_trap_linear_scan(struct kata_image *img, const char *name);
 
 /* Rebuilds the GNU bloom filter without one of the image's names, which stays
- * in the chains; returns that name. ld.so trusts the filter: a lookup that
+ * in the chains, leaving exactly one of its two bits clear (the first,
+ * h % 64, or with clear_second the other); returns that name. ld.so trusts the filter: a lookup that
  * reads it finds nothing. */
-const char *kata_image_trap_bloom(struct kata_image *img);
+const char *kata_image_trap_bloom(struct kata_image *img, int clear_second);
 
 /* Renames one of the image's names to one that is nowhere else, hashes to a
  * bucket whose run ends before it, and is in the bloom filter: its chain

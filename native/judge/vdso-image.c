@@ -54,6 +54,7 @@ struct kata_image {
 	size_t nsym;
 	char *str;
 	size_t strsz;
+	Elf64_Dyn *dyn;       /* the dynamic section */
 	uint32_t *hash;       /* DT_HASH, or NULL */
 	uint32_t *gnu;        /* DT_GNU_HASH, or NULL */
 	uint16_t *versym;
@@ -61,7 +62,7 @@ struct kata_image {
 	uint32_t gnu_of[MAX_SYMS]; /* each symbol's GNU hash, from its name at load (decoys keep theirs) */
 	int fd;
 	struct kata_image_answers *answers; /* in mem: what its functions return, drawn afresh at load */
-	int trapped_linear[2]; /* the decoys renamed, or -1 */
+	int trapped_linear[8]; /* the decoys renamed, or -1 */
 	int bloom_trap;        /* the symbol left out of the bloom filter, or -1 */
 	int chain_end_trap;    /* the symbol filed in another bucket's run, or -1 */
 };
@@ -125,6 +126,7 @@ static int parse(struct kata_image *img)
 	}
 	if (!have_load || !dyn_vaddr)
 		return -1;
+	img->dyn = at(img, dyn_vaddr, sizeof(Elf64_Dyn));
 	uint64_t symtab = 0, strtab = 0, strsz = 0, hash = 0, gnu = 0, versym = 0, verdef = 0;
 	for (Elf64_Dyn *d = at(img, dyn_vaddr, sizeof(*d)); d && d->d_tag != DT_NULL; d = at(img, dyn_vaddr += sizeof(*d), sizeof(*d))) {
 		switch (d->d_tag) {
@@ -271,7 +273,8 @@ struct kata_image *kata_image_load(enum kata_image_variant v)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_filesz <= file_len)
 			memcpy(img->mem + (ph[i].p_vaddr - first), embedded[v].start + ph[i].p_offset, ph[i].p_filesz);
 	img->fd = -1;
-	img->trapped_linear[0] = img->trapped_linear[1] = -1;
+	for (int k = 0; k < 8; k++)
+		img->trapped_linear[k] = -1;
 	img->bloom_trap = -1;
 	img->chain_end_trap = -1;
 	if (parse(img) != 0)
@@ -296,7 +299,8 @@ struct kata_image *kata_image_live(void)
 	img->mem = malloc(img->len);
 	memcpy(img->mem, base, img->len);
 	img->fd = -1;
-	img->trapped_linear[0] = img->trapped_linear[1] = -1;
+	for (int k = 0; k < 8; k++)
+		img->trapped_linear[k] = -1;
 	img->bloom_trap = -1;
 	img->chain_end_trap = -1;
 	if (parse(img) != 0)
@@ -412,8 +416,8 @@ void kata_image_trap_linear_scan(struct kata_image *img, const char *name)
 	if (t < 0)
 		kata_setup_failed("trap_linear_scan: the name is not in the image");
 	size_t len = strlen(name);
-	int before = -1, after = -1;
-	for (size_t i = 1; i < img->nsym; i++) {
+	int cand[8], ncand = 0, before = 0, after = 0;
+	for (size_t i = 1; i < img->nsym && ncand < 8; i++) {
 		const char *n = name_of(img, i);
 		if (strlen(n) != len || strncmp(n, name, len - 1) != 0 || n[len - 1] < '0' || n[len - 1] > '7')
 			continue;
@@ -421,19 +425,31 @@ void kata_image_trap_linear_scan(struct kata_image *img, const char *name)
 		if ((img->gnu && bucket_of(img, 1, n, i) == bucket_of(img, 1, name, (size_t)t)) ||
 		    (img->hash && bucket_of(img, 0, n, i) == bucket_of(img, 0, name, (size_t)t)))
 			continue;
-		if ((int)i < t && before < 0)
-			before = (int)i;
-		if ((int)i > t)
-			after = (int)i; /* the last: a scan from the end meets it first */
+		cand[ncand++] = (int)i;
+		before += (int)i < t;
+		after += (int)i > t;
 	}
-	if (before < 0 && after < 0)
+	if (ncand == 0)
 		kata_setup_failed("trap_linear_scan: no decoy in the image");
-	int *slot = img->trapped_linear;
-	for (int k = 0; k < 2; k++) {
-		int i = k == 0 ? before : after;
-		if (i < 0)
+	/* A random number of decoys on each side of the real entry (at least one
+	 * where there is one), each a copy of it but for its name's place in the
+	 * hash and its address: no field tells them apart, only the hash does. */
+	int first_before = before ? (int)kata_rand_range(0, (uint64_t)before - 1) : -1;
+	int first_after = after ? (int)kata_rand_range(0, (uint64_t)after - 1) : -1;
+	int nb = 0, na = 0, *slot = img->trapped_linear;
+	for (int k = 0; k < ncand; k++) {
+		int i = cand[k];
+		int pick = i < t ? (nb++ == first_before || kata_rand_range(0, 1)) : (na++ == first_after || kata_rand_range(0, 1));
+		if (!pick)
 			continue;
 		memcpy(img->str + img->sym[i].st_name, name, len); /* same length: the table is unchanged */
+		Elf64_Addr own = img->sym[i].st_value;
+		Elf64_Word name_at = img->sym[i].st_name;
+		img->sym[i] = img->sym[t];
+		img->sym[i].st_name = name_at;
+		img->sym[i].st_value = own;
+		if (img->versym)
+			img->versym[i] = img->versym[t];
 		*slot++ = i;
 	}
 }
@@ -453,7 +469,62 @@ void kata_image_shuffle_values(struct kata_image *img)
 	}
 }
 
-const char *kata_image_trap_bloom(struct kata_image *img)
+int kata_image_same_chain(const struct kata_image *img, const char *a, const char *b)
+{
+	int both = 0;
+	if (img->hash && sysv_hash(a) % img->hash[0] == sysv_hash(b) % img->hash[0])
+		both |= 1;
+	if (img->gnu && gnu_hash(a) % img->gnu[0] == gnu_hash(b) % img->gnu[0])
+		both |= 2;
+	return both;
+}
+
+void kata_image_shuffle_dynamic(struct kata_image *img)
+{
+	int n = 0;
+	while (n < 64 && img->dyn[n].d_tag != DT_NULL)
+		n++;
+	for (int k = n - 1; k > 0; k--) {
+		int j = (int)kata_rand_range(0, (uint64_t)k);
+		Elf64_Dyn t = img->dyn[k];
+		img->dyn[k] = img->dyn[j];
+		img->dyn[j] = t;
+	}
+}
+
+void kata_image_renumber_versions(struct kata_image *img)
+{
+	if (!img->verdef || !img->versym)
+		return;
+	/* The non-base definitions' indices, dealt out again: a version's index
+	 * is its vd_ndx, not where its record stands. */
+	Elf64_Verdef *defs[16];
+	int n = 0;
+	for (Elf64_Verdef *d = img->verdef; d && n < 16; d = d->vd_next ? (Elf64_Verdef *)((char *)d + d->vd_next) : NULL)
+		if (!(d->vd_flags & VER_FLG_BASE))
+			defs[n++] = d;
+	if (n < 2)
+		return;
+	uint16_t old[16], map[64];
+	for (int i = 0; i < 64; i++)
+		map[i] = (uint16_t)i;
+	for (int i = 0; i < n; i++)
+		old[i] = defs[i]->vd_ndx;
+	/* A rotation by one: every record's index changes. */
+	for (int i = 0; i < n; i++) {
+		uint16_t to = old[(i + 1) % n];
+		if (old[i] < 64)
+			map[old[i]] = to;
+		defs[i]->vd_ndx = to;
+	}
+	for (size_t i = 0; i < img->nsym; i++) {
+		uint16_t v = img->versym[i] & 0x7fff;
+		if (v < 64)
+			img->versym[i] = (uint16_t)((img->versym[i] & 0x8000) | map[v]);
+	}
+}
+
+const char *kata_image_trap_bloom(struct kata_image *img, int clear_second)
 {
 	if (!img->gnu)
 		kata_setup_failed("trap_bloom: the image has no GNU hash table");
@@ -474,9 +545,13 @@ const char *kata_image_trap_bloom(struct kata_image *img)
 			fresh[(h / 64) % bloom] |= (1ull << (h % 64)) | (1ull << ((h >> shift) % 64));
 		}
 		uint32_t h = img->gnu_of[u];
-		uint64_t mask = (1ull << (h % 64)) | (1ull << ((h >> shift) % 64));
-		if ((fresh[(h / 64) % bloom] & mask) == mask)
-			continue; /* other names set its bits: the filter cannot rule it out */
+		/* Exactly one of its two bits clear (the other set, as a false positive
+		 * may set it): a lookup must test both. */
+		uint64_t keep = 1ull << (clear_second ? h % 64 : (h >> shift) % 64);
+		uint64_t gone = 1ull << (clear_second ? (h >> shift) % 64 : h % 64);
+		if (keep == gone || (fresh[(h / 64) % bloom] & gone))
+			continue; /* other names set the bit: the filter cannot rule it out that way */
+		fresh[(h / 64) % bloom] |= keep;
 		memcpy(words, fresh, 8ull * bloom);
 		img->bloom_trap = (int)u;
 		return n;
@@ -618,16 +693,30 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 {
 	int64_t want = kata_image_lookup(img, version, name);
 	int64_t got_off = got ? (int64_t)(got - base) : -1;
-	if (got_off == want) {
+	/* Absent is NULL and nothing else (base - 1 is not "not found"). */
+	if (want < 0 ? got == 0 : (got != 0 && got_off == want)) {
 		kata_expect_true(what, 1, NULL);
 		return;
 	}
 	char detail[512];
 	const char *why = NULL;
 	if (want < 0 && got) {
-		snprintf(detail, sizeof(detail), "`%s` is not in this image%s, yet your lookup returned base + 0x%llx", name,
-			 version ? " at that version" : "", (unsigned long long)got_off);
+		snprintf(detail, sizeof(detail), "`%s` is not in this image%s, yet your lookup returned base %c 0x%llx%s", name,
+			 version ? " at that version" : "", got_off < 0 ? '-' : '+',
+			 (unsigned long long)(got_off < 0 ? -got_off : got_off),
+			 got_off < 0 || (uint64_t)got_off >= img->len ? " (not an address in it: a name that is not there is NULL)" : "");
 		why = detail;
+		for (size_t i = 1; i < img->nsym; i++) {
+			const char *n = name_of(img, i);
+			size_t ln = strlen(n), la = strlen(name);
+			if ((int64_t)(img->sym[i].st_value - img->link) != got_off || !*n)
+				continue;
+			int prefix = (ln < la && strncmp(n, name, ln) == 0) || (la < ln && strncmp(n, name, la) == 0);
+			size_t used = strlen(detail);
+			snprintf(detail + used, sizeof(detail) - used, ": that is where `%s` is%s", n,
+				 prefix ? ", a name that only begins the same way: compare the whole name, to the NUL of both" : "");
+			break;
+		}
 		int t = img->chain_end_trap;
 		uint32_t first, last;
 		if (t >= 0 && strcmp(name, name_of(img, (size_t)t)) == 0 &&
@@ -660,7 +749,7 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 	} else {
 		uint64_t link_addr = (uint64_t)want + img->link;
 		int decoy = -1;
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 8; k++)
 			if (img->trapped_linear[k] >= 0 && got_off == (int64_t)(img->sym[img->trapped_linear[k]].st_value - img->link))
 				decoy = img->trapped_linear[k];
 		int wrong_version = -1;

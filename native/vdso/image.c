@@ -156,10 +156,12 @@ DECOY(6)
 DECOY(7)
 
 /* Names the judge may leave out of the GNU bloom filter: still in the chains,
- * so only a lookup that skips the filter finds them. */
+ * so only a lookup that skips the filter finds them. They differ early (not
+ * only in their last letter), so their hashes differ in the high bits too and
+ * each can have a filter bit of its own. */
 #define UNLISTED(n)                                \
-	int VDSO(unlisted##n)(void);               \
-	int VDSO(unlisted##n)(void) { return n; }
+	int VDSO(n##_unlisted)(void);              \
+	int VDSO(n##_unlisted)(void) { return n; }
 UNLISTED(0)
 UNLISTED(1)
 UNLISTED(2)
