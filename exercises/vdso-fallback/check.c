@@ -36,6 +36,7 @@ static void invalid(void)
 
 static void no_vdso(void)
 {
+	given_image = NULL;
 	kata_agent_vdso_none();
 	kata_note("this process has no vDSO: AT_SYSINFO_EHDR is 0 (as under vdso=0, or qemu)");
 	long clocks[7];
@@ -44,6 +45,17 @@ static void no_vdso(void)
 	expect_without_vdso(clocks[1]);
 	expect_without_vdso(CLOCK_MONOTONIC);
 	expect_invalid_clock(16);
+}
+
+/* A vDSO without the function: the clock only at the wrong version. */
+static void no_clock_in_vdso(void)
+{
+	image_as_vdso(kata_rand_range(0, 1) ? KATA_IMAGE_GNU_TWO : KATA_IMAGE_SYSV_TWO, 0);
+	kata_image_without_clock(given_image); /* in the copy the agent is started with, at its first call */
+	kata_note("this process's vDSO has %s only at %s, not at %s", kata_vdso_clock_name(), KATA_IMAGE_WRONG_VERSION,
+		  kata_vdso_version());
+	expect_without_vdso(CLOCK_MONOTONIC);
+	expect_without_vdso(CLOCK_REALTIME);
 }
 
 static void no_vdso_count(void)
@@ -56,6 +68,7 @@ const struct kata_case kata_cases[] = {
 	{ "unserved-clocks", unserved, 0 },
 	{ "invalid-clock", invalid, 0 },
 	{ "no-vdso", no_vdso, 0 },
+	{ "no-clock-in-vdso", no_clock_in_vdso, 0 },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };

@@ -144,9 +144,13 @@ static void damaged(enum kata_image_damage what)
 	kata_expect_true("vdso_find() returns NULL for an image whose identity is wrong", got == 0, got == 0 ? NULL : detail);
 }
 
+/* Each of the four magic bytes spoilt in turn, each in a fresh agent. */
 static void not_elf(void)
 {
-	damaged(KATA_DAMAGE_MAGIC);
+	for (int k = 0; k < 4; k++) {
+		kata_agent_vdso_kernel(); /* a fresh agent for each */
+		damaged(KATA_DAMAGE_MAGIC);
+	}
 }
 
 static void wrong_class(void)

@@ -94,8 +94,13 @@ void kata_image_wrong_version_first(struct kata_image *img);
  * for KATA_IMAGE_WRONG_VERSION that ignores versions takes it. */
 void kata_image_right_version_first(struct kata_image *img);
 
+/* Two-versions images: no clock at the kernel's version any more (both
+ * definitions at the wrong one), as a vDSO that lacks the function. */
+void kata_image_without_clock(struct kata_image *img);
+
 enum kata_image_damage { KATA_DAMAGE_MAGIC, KATA_DAMAGE_CLASS, KATA_DAMAGE_DATA, KATA_DAMAGE_MACHINE };
-/* Spoils one field of the ELF identity; returns what it did, in words. */
+/* Spoils one field of the ELF identity (for the magic, one byte of four: the
+ * next one at each call); returns what it did, in words. */
 const char *kata_image_damage(struct kata_image *img, enum kata_image_damage what);
 
 /* ---- the oracle ------------------------------------------------------------ */

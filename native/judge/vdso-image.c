@@ -665,13 +665,31 @@ void kata_image_right_version_first(struct kata_image *img)
 	version_first(img, kata_vdso_version(), KATA_IMAGE_WRONG_VERSION, "right_version_first");
 }
 
+void kata_image_without_clock(struct kata_image *img)
+{
+	const char *name = kata_vdso_clock_name();
+	int right = lookup_index(img, kata_vdso_version(), name);
+	int wrong = lookup_index(img, KATA_IMAGE_WRONG_VERSION, name);
+	if (right < 0 || wrong < 0)
+		kata_setup_failed("without_clock: the image does not define the clock at two versions");
+	img->versym[right] = img->versym[wrong]; /* both at the wrong version, hidden */
+}
+
 const char *kata_image_damage(struct kata_image *img, enum kata_image_damage what)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)img->mem;
 	switch (what) {
-	case KATA_DAMAGE_MAGIC:
-		eh->e_ident[EI_MAG1] = 'X';
-		return "its first four bytes are \"\\x7fXLF\", not \"\\x7fELF\"";
+	case KATA_DAMAGE_MAGIC: {
+		/* Each call spoils the next of the four bytes, so that a case that
+		 * calls it four times shows each must be checked. */
+		static char words[96];
+		static const char *spoilt[4] = { "\\x7eELF", "\\x7fXLF", "\\x7fEXF", "\\x7fELX" };
+		static int next;
+		int k = next++ % 4;
+		eh->e_ident[k] = k == 0 ? 0x7e : 'X';
+		snprintf(words, sizeof(words), "its first four bytes are \"%s\", not \"\\x7fELF\"", spoilt[k]);
+		return words;
+	}
 	case KATA_DAMAGE_CLASS:
 		eh->e_ident[EI_CLASS] = ELFCLASS32;
 		return "EI_CLASS says ELFCLASS32: a 32-bit image, whose headers are not Elf64 ones";
