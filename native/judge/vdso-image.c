@@ -60,6 +60,7 @@ struct kata_image {
 	uint16_t *versym;
 	Elf64_Verdef *verdef;
 	uint32_t gnu_of[MAX_SYMS]; /* each symbol's GNU hash, from its name at load (decoys keep theirs) */
+	uint32_t sysv_of[MAX_SYMS]; /* and its SysV hash */
 	int fd;
 	struct kata_image_answers *answers; /* in mem: what its functions return, drawn afresh at load */
 	int trapped_linear[8]; /* the decoys renamed, or -1 */
@@ -172,7 +173,7 @@ static int parse(struct kata_image *img)
 	if (!img->sym)
 		return -1;
 	for (size_t i = 0; i < img->nsym; i++)
-		img->gnu_of[i] = gnu_hash(name_of(img, i));
+		img->gnu_of[i] = gnu_hash(name_of(img, i)), img->sysv_of[i] = sysv_hash(name_of(img, i));
 	return 0;
 }
 
@@ -410,6 +411,56 @@ static uint32_t bucket_of(const struct kata_image *img, int gnu, const char *nam
 	return gnu ? img->gnu_of[i] % img->gnu[0] : sysv_hash(name) % img->hash[0];
 }
 
+/* Swaps symbols i and j with everything that goes with them. */
+static void swap_symbols(struct kata_image *img, int i, int j)
+{
+	Elf64_Sym s = img->sym[i];
+	img->sym[i] = img->sym[j];
+	img->sym[j] = s;
+	if (img->versym) {
+		uint16_t v = img->versym[i];
+		img->versym[i] = img->versym[j];
+		img->versym[j] = v;
+	}
+	uint32_t h = img->gnu_of[i];
+	img->gnu_of[i] = img->gnu_of[j];
+	img->gnu_of[j] = h;
+	h = img->sysv_of[i];
+	img->sysv_of[i] = img->sysv_of[j];
+	img->sysv_of[j] = h;
+}
+
+/*
+ * A DT_HASH-only image: the real entry and its decoys dealt out again among
+ * their places, and the hash table built afresh (as ld builds it: each
+ * symbol pushed on its bucket's chain in order), each filed under the name it
+ * was filed under. A walk over the table meets the real entry at any rank.
+ */
+static void shuffle_lookalikes(struct kata_image *img, int t)
+{
+	int place[9], n = 0;
+	place[n++] = t;
+	for (int k = 0; k < 8; k++)
+		if (img->trapped_linear[k] >= 0)
+			place[n++] = img->trapped_linear[k];
+	int to = place[kata_rand_range(0, (uint64_t)n - 1)];
+	if (to != t) {
+		swap_symbols(img, t, to);
+		for (int k = 0; k < 8; k++)
+			if (img->trapped_linear[k] == to)
+				img->trapped_linear[k] = t;
+	}
+	uint32_t nb = img->hash[0], nc = img->hash[1];
+	uint32_t *bucket = img->hash + 2, *chain = bucket + nb;
+	memset(bucket, 0, 4ull * nb);
+	memset(chain, 0, 4ull * nc);
+	for (uint32_t i = 1; i < nc && i < img->nsym; i++) {
+		uint32_t b = img->sysv_of[i] % nb;
+		chain[i] = bucket[b];
+		bucket[b] = i;
+	}
+}
+
 void kata_image_trap_linear_scan(struct kata_image *img, const char *name)
 {
 	int t = lookup_index(img, NULL, name);
@@ -452,6 +503,8 @@ void kata_image_trap_linear_scan(struct kata_image *img, const char *name)
 			img->versym[i] = img->versym[t];
 		*slot++ = i;
 	}
+	if (!img->gnu)
+		shuffle_lookalikes(img, t);
 }
 
 void kata_image_shuffle_values(struct kata_image *img)
