@@ -816,6 +816,16 @@ void kata_expect_symbol(const char *what, const struct kata_image *img, const ch
 				 "set over index %u. Hidden means only \"not the default\": asked for by its version, it is "
 				 "found (compare versym & 0x7fff with vd_ndx)",
 				 img->versym[i], img->versym[i] & 0x7fffu);
+		else if (!img->hash && i >= 0 && n > 0 && (size_t)n < sizeof(detail)) {
+			/* Only DT_GNU_HASH leads to it: where each step of that walk stands, for this name. */
+			uint32_t h = gnu_hash(name), nb = img->gnu[0], off = img->gnu[1];
+			snprintf(detail + n, sizeof(detail) - (size_t)n,
+				 ". Through DT_GNU_HASH: its hash is 0x%08x, so bucket %u of %u; the bucket holds symbol "
+				 "index %u (at least symoffset, %u), whose chain entry is chain[%u - %u]; compare (h | 1) with "
+				 "(chain | 1), and it is symbol %d",
+				 h, h % nb, nb, ((const uint32_t *)((const uint64_t *)(img->gnu + 4) + img->gnu[2]))[h % nb], off,
+				 ((const uint32_t *)((const uint64_t *)(img->gnu + 4) + img->gnu[2]))[h % nb], off, i);
+		}
 		why = detail;
 	} else {
 		uint64_t link_addr = (uint64_t)want + img->link;
