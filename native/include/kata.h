@@ -149,6 +149,14 @@ void kata_pin_and_start_agent(void);
 int kata_agent_pid(void);
 /* Reads the agent's memory at `addr` (process_vm_readv); returns bytes read or -errno. */
 long kata_agent_read(uint64_t addr, void *buf, size_t len);
+/* The agent's page faults so far (minor, major), from /proc/<agent>/stat:
+ * read before and after a call, the difference is what the call cost in
+ * faults. Natively only: under an emulator they are the emulator's (-1). */
+struct kata_faults {
+	long minor, major;
+};
+void kata_agent_faults(struct kata_faults *out);
+
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
 

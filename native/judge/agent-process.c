@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include "judge.h"
 #include "confine.h"
+#include "proc-stat.h"
 #include "raw-syscall.h"
 
 #include <dirent.h>
@@ -958,6 +959,18 @@ int kata_agent_pid(void)
 {
 	ensure_agent();
 	return (int)A.pid;
+}
+
+void kata_agent_faults(struct kata_faults *out)
+{
+	out->minor = out->major = -1;
+	if (cfg.emulator)
+		return;
+	struct proc_stat st;
+	if (proc_stat_read(kata_agent_pid(), &st) == 0) {
+		out->minor = st.minflt;
+		out->major = st.majflt;
+	}
 }
 
 long kata_agent_read(uint64_t addr, void *buf, size_t len)

@@ -17,6 +17,7 @@ struct proc_stat {
 	pid_t ppid, pgid;
 	char comm[17];
 	int processor;       /* field 39: the CPU it last ran on; -1 if the line is shorter */
+	long minflt, majflt; /* fields 10 and 12: its page faults so far, minor and major */
 };
 
 /* "pid (comm) state ppid pgid ...": comm may hold ") " itself, so the last ')' ends it. 0, or -1. */
@@ -47,9 +48,15 @@ static inline int proc_stat_read(pid_t pid, struct proc_stat *out)
 	out->ppid = ppid;
 	out->pgid = pgid;
 	out->processor = -1;
+	out->minflt = out->majflt = -1;
 	char *p = close_paren + 1; /* at the space before field 3 */
-	for (int field = 3; p && field < 39; field++)
+	for (int field = 3; p && field < 39; field++) {
 		p = strchr(p + 1, ' ');
+		if (p && field + 1 == 10)
+			sscanf(p + 1, "%ld", &out->minflt);
+		if (p && field + 1 == 12)
+			sscanf(p + 1, "%ld", &out->majflt);
+	}
 	if (p)
 		sscanf(p + 1, "%d", &out->processor);
 	return 0;

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CourseFile, Kata, KataManifest } from './manifest.js';
+import { isKnownGroup } from './syscall-groups.js';
 import { courseFile, exercisesDir, manifestFile, repoRoot } from './paths.js';
 import { validate } from './schema.js';
 
@@ -37,6 +38,10 @@ export function loadManifest(file: string, expectedId?: string): KataManifest {
   for (const [i, check] of m.checks.entries()) {
     if (check.kind !== 'cases' && m.build?.mode === 'nostdlib')
       throw new KataSetError(file, `checks[${i}].kind: a nostdlib kata's agent has no runtime to serve timing or counting runs; only cases apply`);
+    if (check.kind === 'syscall-count') {
+      const unknown = check.syscalls.find((n) => !isKnownGroup(n));
+      if (unknown) throw new KataSetError(file, `checks[${i}].syscalls: "${unknown}" is no group the runner knows (runner/src/syscall-groups.ts)`);
+    }
   }
   for (const [i, f] of (m.forbiddenInstructions ?? []).entries()) {
     try {

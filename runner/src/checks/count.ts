@@ -5,19 +5,27 @@ import { randomInt } from 'node:crypto';
 import type { SyscallCountCheck } from '../manifest.js';
 import type { CountRow } from '../protocol.js';
 import { type CheckResult, type SyscallFigures } from '../result.js';
+import { describeSyscalls, expandSyscalls } from '../syscall-groups.js';
 import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 /** How many of `names` the rows hold, and how many of those came from outside the learner's code. */
-export function countSyscalls(rows: CountRow[], names: string[]): { n: number; elsewhere: number } {
-  const wanted = new Set(names);
+export function countSyscalls(rows: CountRow[], names: string[]): { n: number; elsewhere: number; by: Map<string, number> } {
+  const wanted = new Set(expandSyscalls(names));
   let n = 0;
   let elsewhere = 0;
+  const by = new Map<string, number>();
   for (const r of rows)
     if (wanted.has(r.name) && !r.compat) {
       n += r.n;
       elsewhere += r.elsewhere;
+      by.set(r.name, (by.get(r.name) ?? 0) + r.n);
     }
-  return { n, elsewhere };
+  return { n, elsewhere, by };
+}
+
+/** "write 40950, writev 10": the counted syscalls by name, most first. */
+function breakdown(by: Map<string, number>): string {
+  return [...by].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ');
 }
 
 export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck): Promise<CheckResult[]> {
@@ -33,8 +41,8 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
     return [{ ...base, status: 'fail', message: bad ?? (ended ? 'the program did not survive the counting run' : 'the counting run did not finish'), details: outputDetails(out) }];
   const left = leftoverResult(out, { kind: 'syscall-count', arch: ctx.arch }, 'the counting run');
   if (left) return [{ ...left, name: base.name }];
-  const { n: counted, elsewhere } = countSyscalls(record.syscalls, spec.syscalls);
-  const what = spec.syscalls.join('/');
+  const { n: counted, elsewhere, by } = countSyscalls(record.syscalls, spec.syscalls);
+  const what = describeSyscalls(spec.syscalls);
   const [rule, limit, unit] =
     spec.perCall !== undefined
       ? (['exactly', Math.round(spec.perCall * calls), `${spec.perCall} per call`] as const)
@@ -49,7 +57,7 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
     ? `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls`
     : elsewhere > 0 && ownOnly
       ? `${elsewhere} of ${counted} ${what} syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
-      : `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
+      : `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${by.size > 1 || (by.size === 1 && spec.syscalls.some((n) => n.startsWith('@'))) ? ` (${breakdown(by)})` : ''}${rule === 'at most' && counted > limit && calls > 0 && counted >= calls ? ` — ${(counted / calls).toFixed(counted % calls ? 2 : 0)} per call: one syscall per item?` : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
   return [
     {
       ...base,

@@ -1,0 +1,25 @@
+// Syscall groups for the count budgets: a kata that budgets "@write-like"
+// counts every way of writing, so a learner cannot dodge a write budget by
+// switching to a sibling call (writev, pwrite64, sendmsg...). Names are the
+// kernel's, as the judge reports them for the agent's arch.
+const GROUPS: Record<string, string[]> = {
+  'write-like': ['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'splice', 'vmsplice', 'copy_file_range', 'tee'],
+  'read-like': ['read', 'readv', 'pread64', 'preadv', 'preadv2', 'recvfrom', 'recvmsg', 'recvmmsg'],
+  'memory': ['mmap', 'munmap', 'mremap', 'brk', 'mprotect', 'madvise'],
+  'open-like': ['open', 'openat', 'openat2', 'creat'],
+  'stat-like': ['stat', 'lstat', 'fstat', 'newfstatat', 'statx', 'access', 'faccessat', 'faccessat2'],
+};
+
+/** The names a count spec's entry stands for: itself, or a group's members ("@write-like"). */
+export function expandSyscalls(names: string[]): string[] {
+  return [...new Set(names.flatMap((n) => (n.startsWith('@') ? GROUPS[n.slice(1)] ?? [n] : [n])))];
+}
+
+export function isKnownGroup(name: string): boolean {
+  return !name.startsWith('@') || name.slice(1) in GROUPS;
+}
+
+/** "write-like (write, writev, …)" for messages. */
+export function describeSyscalls(names: string[]): string {
+  return names.map((n) => (n.startsWith('@') ? `${n.slice(1)} (${(GROUPS[n.slice(1)] ?? []).slice(0, 4).join(', ')}, …)` : n)).join('/');
+}
