@@ -1049,6 +1049,13 @@ static void count_from_log(struct count_result *out)
 	fclose(f);
 }
 
+void agent_trace_cases(struct count_result *out)
+{
+	if (out)
+		memset(out, 0, sizeof(*out));
+	window_hist = cfg.emulator ? NULL : out;
+}
+
 void agent_count(const char *name, uint64_t iters, struct count_result *out)
 {
 	memset(out, 0, sizeof(*out));

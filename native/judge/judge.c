@@ -538,6 +538,24 @@ static void run_bench(const struct kata_bench *b, int epochs, const char *scale_
 	agent_stop();
 }
 
+static void count_record(const char *name, uint64_t iters, const struct count_result *r)
+{
+	struct out o;
+	rec_begin(&o, "count");
+	rec_str(&o, ",\"name\":");
+	rec_jstr(&o, name);
+	rec_fmt(&o, ",\"calls\":%" PRIu64 ",\"traced\":%s,\"total\":%ld,\"elsewhere\":%ld,\"syscalls\":[", iters,
+		r->traced ? "true" : "false", r->total, r->elsewhere);
+	for (int i = 0; i < r->nrows; i++) {
+		rec_str(&o, i ? ",{\"name\":" : "{\"name\":");
+		rec_jstr(&o, r->rows[i].name);
+		rec_fmt(&o, ",\"compat\":%s,\"n\":%ld,\"elsewhere\":%ld}", r->rows[i].compat ? "true" : "false", r->rows[i].n,
+			r->rows[i].elsewhere);
+	}
+	rec_str(&o, "]");
+	rec_send(&o);
+}
+
 static void run_count(const struct kata_count *c, uint64_t iters)
 {
 	static struct count_result r;
@@ -555,20 +573,28 @@ static void run_count(const struct kata_count *c, uint64_t iters)
 	agent_count(c->agent_loop, iters, &r);
 	agent_stop();
 	judge_in_case = 0;
-	struct out o;
-	rec_begin(&o, "count");
-	rec_str(&o, ",\"name\":");
-	rec_jstr(&o, c->name);
-	rec_fmt(&o, ",\"calls\":%" PRIu64 ",\"traced\":%s,\"total\":%ld,\"elsewhere\":%ld,\"syscalls\":[", iters,
-		r.traced ? "true" : "false", r.total, r.elsewhere);
-	for (int i = 0; i < r.nrows; i++) {
-		rec_str(&o, i ? ",{\"name\":" : "{\"name\":");
-		rec_jstr(&o, r.rows[i].name);
-		rec_fmt(&o, ",\"compat\":%s,\"n\":%ld,\"elsewhere\":%ld}", r.rows[i].compat ? "true" : "false", r.rows[i].n,
-			r.rows[i].elsewhere);
+	count_record(c->name, iters, &r);
+}
+
+/* `syscall-katas trace`: one case, every syscall its calls made, counted. */
+static void run_trace(const struct kata_case *c)
+{
+	static struct count_result r;
+	share_a_cpu();
+	agent_set_traced(1);
+	agent_vdso_start(0, NULL, 0, 0);
+	mark("begin", c->name);
+	agent_trace_cases(&r);
+	judge_in_case = 1;
+	if (setjmp(judge_case_end) == 0) {
+		c->run();
+		agent_stop();
+		mark("end", c->name);
 	}
-	rec_str(&o, "]");
-	rec_send(&o);
+	judge_in_case = 0;
+	agent_trace_cases(NULL);
+	r.traced = !kata_emulated();
+	count_record(c->name, 0, &r);
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -579,7 +605,7 @@ static int usage(void)
 		"usage: judge --agent=EXE [--learner-text=LO-HI] [--runtime-text=LO-HI] [--own-syscalls=IP,...]\n"
 		"             [--probe-syscalls=IP,...] [--emulator=QEMU] [--nostdlib]\n"
 		"             [--grading] [--call-timeout-ms=N] list | cases <seed> | bench <seed> <name> <epochs> [reference]\n"
-		"             | count <seed> <name> <iterations>\n"
+		"             | count <seed> <name> <iterations> | trace <seed> <case>\n"
 		"(the runner calls this; `syscall-katas check <id>` is the way to check a kata)\n");
 	return 2;
 }
@@ -665,6 +691,17 @@ int main(int argc, char **argv)
 				return 0;
 			}
 		fprintf(stderr, "no bench named %s\n", argv[i + 2]);
+		return 2;
+	}
+	if (!strcmp(mode, "trace") && i + 2 < argc) {
+		hello("trace");
+		for (const struct kata_case *c = kata_cases; c->name; c++)
+			if (!strcmp(c->name, argv[i + 2])) {
+				run_trace(c);
+				done();
+				return 0;
+			}
+		fprintf(stderr, "no case named %s\n", argv[i + 2]);
 		return 2;
 	}
 	if (!strcmp(mode, "count") && i + 3 < argc) {

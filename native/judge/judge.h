@@ -57,6 +57,8 @@ struct count_result {
 	int traced;                   /* 0: the counts come from an emulator's log */
 };
 void agent_count(const char *name, uint64_t iters, struct count_result *out);
+/* From now on every call's syscalls go into `out` too (NULL: no more); natively only. */
+void agent_trace_cases(struct count_result *out);
 
 /* One timed round trip of `name` with arg[0] = iters; the agent's CPU time
  * and, for an audit call where the kernel allows it, its syscalls (else -1). */

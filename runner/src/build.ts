@@ -24,6 +24,26 @@ import { readLearnerSource } from './source.js';
 import { runTool } from './tools.js';
 import { imagesObject, usesImages } from './vdso-images.js';
 
+/** A suffix for work in progress no other build shares, in this process or another (builds run concurrently). */
+let unique = 0;
+function nextUnique(): string {
+  return `${process.pid}-${++unique}`;
+}
+
+/**
+ * Moves a finished build of content-addressed files into place. Where another
+ * build (this process's or another's) published the same content first, that
+ * one stays: removing it could pull files from under a build using them.
+ */
+export function publishDir(tmp: string, dir: string): void {
+  try {
+    renameSync(tmp, dir);
+  } catch (e) {
+    if (!existsSync(dir)) throw e;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** Bump when the way programs are built changes, to drop stale caches. */
 const BUILD_VERSION = 4;
 
@@ -142,7 +162,7 @@ export async function judgeObjects(tc: Toolchain, cacheRoot: string): Promise<{ 
   const dir = path.join(cacheRoot, `judge-${tc.arch}-${h.digest('hex').slice(0, 16)}`);
   const objs = JUDGE_UNITS.map((u) => path.join(dir, u.replace(/\.c$/, '.o')));
   if (objs.every((o) => existsSync(o))) return { objs };
-  const tmp = `${dir}.${process.pid}.tmp`;
+  const tmp = `${dir}.${nextUnique()}.tmp`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(tmp, 'syscall-table.h'), await syscallTable(tc));
   const built = await Promise.all(
@@ -155,8 +175,7 @@ export async function judgeObjects(tc: Toolchain, cacheRoot: string): Promise<{ 
     rmSync(tmp, { recursive: true, force: true });
     return { error: failed.stderr };
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  publishDir(tmp, dir);
   return { objs };
 }
 
@@ -175,13 +194,14 @@ async function runtimeObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: 
   const obj = path.join(cacheRoot, `runtime-${tc.arch}-${h.digest('hex').slice(0, 16)}.o`);
   if (existsSync(obj)) return { obj };
   mkdirSync(cacheRoot, { recursive: true });
-  const raw = `${obj}.${process.pid}.raw.o`;
+  const me = nextUnique();
+  const raw = `${obj}.${me}.raw.o`;
   const r = await runTool(tc.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-c', src, '-o', raw]);
   if (r.code !== 0) return { error: r.stderr };
-  const placed = await placeCode(tc, raw, `${obj}.${process.pid}.tmp`, 'kata_runtime_text');
+  const placed = await placeCode(tc, raw, `${obj}.${me}.tmp`, 'kata_runtime_text');
   rmSync(raw, { force: true });
   if (placed) return { error: placed };
-  renameSync(`${obj}.${process.pid}.tmp`, obj);
+  renameSync(`${obj}.${me}.tmp`, obj);
   return { obj };
 }
 
@@ -200,7 +220,7 @@ export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Pr
     if (!outcome.agent || (existsSync(outcome.agent) && existsSync(outcome.judge!))) return { ...outcome, cached: true };
   }
   mkdirSync(cacheRoot, { recursive: true });
-  const work = `${dir}.${process.pid}.tmp`;
+  const work = `${dir}.${nextUnique()}.tmp`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const outcome = await buildFresh(kata, tc, learnerPath, source, work, cacheRoot);
@@ -415,7 +435,7 @@ async function buildHostTool(name: string): Promise<{ path?: string; error?: str
   const exe = path.join(dir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (existsSync(exe)) return { path: exe };
   mkdirSync(dir, { recursive: true });
-  const tmp = `${exe}.${process.pid}.tmp`;
+  const tmp = `${exe}.${nextUnique()}.tmp`;
   const built = await runTool(tc.cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', sourceFile, '-o', tmp]);
   if (built.code !== 0) {
     rmSync(tmp, { force: true });

@@ -137,6 +137,21 @@ program
   });
 
 program
+  .command('trace')
+  .description("count your file's syscalls, per name, beside the reference solution's: what the count budgets count")
+  .argument('<id>', 'kata id')
+  .option('--case <name>', "count one case's calls instead of the kata's counting runs")
+  .option('--file <path>', 'trace this file instead of your workspace copy')
+  .option('--json', 'print the rows as JSON')
+  .action(async (id: string, opts: { case?: string; file?: string; json?: boolean }) => {
+    const kata = findKata(id);
+    const { traceKata, renderTrace } = await import('./trace.js');
+    const report = await traceKata(kata, opts.file ?? ensureLearnerFile(kata), opts.case);
+    console.log(opts.json ? JSON.stringify(report, null, 2) : await renderTrace(report));
+    process.exitCode = report.problem || report.learner.some((r) => r.problem) ? 1 : 0;
+  });
+
+program
   .command('hint')
   .description('show the next hint for a kata (the current one by default)')
   .argument('[id]', 'kata id')

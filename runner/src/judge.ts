@@ -9,7 +9,7 @@
 // be (minRatio) did not do the work; and a program that leaves processes
 // running after it ends fails, even when every case passed.
 import { availabilityOf } from './availability.js';
-import { buildKata } from './build.js';
+import { type BuildOutcome, buildKata } from './build.js';
 import { runCases } from './checks/cases.js';
 import { runSyscallCount } from './checks/count.js';
 import { type CheckOptions, EMULATION_SLOWDOWN, type RunContext } from './checks/run.js';
@@ -46,6 +46,22 @@ function skippedName(spec: CheckSpec, several = false): string {
   }
 }
 
+/** What every judge run of one build needs (the build must have passed). */
+export function runContext(kata: Kata, arch: Arch, build: BuildOutcome, options: CheckOptions): RunContext {
+  const tc = toolchainFor(arch);
+  return {
+    kata,
+    arch,
+    judge: build.judge!,
+    agent: build.agent!,
+    ranges: build.ranges!,
+    nostdlib: !!build.nostdlib,
+    emulator: tc.emulator,
+    timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
+    options,
+  };
+}
+
 async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: CheckOptions): Promise<CheckResult[]> {
   const build = await buildKata(kata, arch, learnerPath);
   const results = [...build.checks];
@@ -53,17 +69,7 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   const several = kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
   const skip = (spec: CheckSpec, message: string): CheckResult => ({ name: skippedName(spec, several), kind: spec.kind === 'cases' ? 'case' : spec.kind, arch, status: 'skipped', message });
   if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
-  const ctx: RunContext = {
-    kata,
-    arch,
-    judge: build.judge,
-    agent: build.agent,
-    ranges: build.ranges,
-    nostdlib: !!build.nostdlib,
-    emulator: tc.emulator,
-    timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
-    options,
-  };
+  const ctx = runContext(kata, arch, build, options);
   let correct = true;
   for (const spec of kata.checks) {
     if (options.signal?.aborted) {

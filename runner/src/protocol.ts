@@ -28,7 +28,7 @@ export interface CountRow {
 }
 
 export type HarnessRecord =
-  | { t: 'hello'; v: 2; mode: 'cases' | 'bench' | 'count'; arch: string }
+  | { t: 'hello'; v: 2; mode: 'cases' | 'bench' | 'count' | 'trace'; arch: string }
   | { t: 'begin' | 'end'; case: string }
   | { t: 'expect'; case: string; what: string; kind: 'i64' | 'bytes' | 'bool'; expected: string; got: string; detail?: string }
   | { t: 'note'; case: string; text: string }

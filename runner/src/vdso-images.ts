@@ -3,12 +3,13 @@
 // every kata whose driver includes kata-vdso.h (as bytes: the judge loads and
 // rearranges its own copy, native/judge/vdso-image.c).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
 import { nativeDir } from './paths.js';
 import { hostArch, toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
+import { publishDir } from './build.js';
 
 /** The variants the judge knows (enum kata_image_variant): hash tables, and two versions of the clock. */
 const VARIANTS = [
@@ -48,7 +49,7 @@ export async function imagesObject(arch: Arch, cacheRoot: string): Promise<{ obj
   const dir = path.join(cacheRoot, `vdso-images-${arch}-${h.digest('hex').slice(0, 16)}`);
   const obj = path.join(dir, 'images.o');
   if (existsSync(obj)) return { obj };
-  const tmp = `${dir}.${process.pid}.tmp`;
+  const tmp = `${dir}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const built = await Promise.all(
@@ -80,7 +81,6 @@ export async function imagesObject(arch: Arch, cacheRoot: string): Promise<{ obj
     rmSync(tmp, { recursive: true, force: true });
     return { error: r.stderr };
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  publishDir(tmp, dir);
   return { obj };
 }

@@ -67,6 +67,22 @@ describe('syscall-katas CLI', () => {
     expect(result.checks.every((c) => c.status === 'pass')).toBe(true);
   });
 
+  it('trace counts the learner\'s syscalls beside the reference solution\'s', async () => {
+    const ws = fresh();
+    const naive = path.join(repo, 'runner', 'test', 'fixtures', 'wrong', 'vdso-fallback', 'always-syscall', 'exercise.c');
+    const r = await cli(['trace', 'vdso-fallback', '--json', '--file', naive], ws);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { learner: { what: string; calls: number; rows: { name: string; n: number }[] }[]; reference: { rows: { name: string; n: number }[] }[] };
+    const served = report.learner.findIndex((run) => run.what.includes("'served'"));
+    expect(served).toBeGreaterThanOrEqual(0);
+    const mine = report.learner[served]!.rows.find((row) => row.name === 'clock_gettime')?.n ?? 0;
+    const theirs = report.reference[served]!.rows.find((row) => row.name === 'clock_gettime')?.n ?? 0;
+    expect(mine).toBe(report.learner[served]!.calls); // one syscall per call where the vDSO would answer
+    expect(theirs).toBe(0);
+    const table = await cli(['trace', 'x86-write', '--case', 'pipe', '--file', path.join(repo, 'solutions', 'x86-write', 'exercise.c')], ws);
+    expect(table.stdout).toMatch(/write\s.*1\s.*1/);
+  });
+
   it('reset restores the starting file and keeps a backup of the learner\'s', async () => {
     const ws = fresh();
     await cli(['check', 'x86-write'], ws);
