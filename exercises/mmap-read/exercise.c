@@ -1,31 +1,47 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata mmap-read — checksum a file without read(2).
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * file_checksum(fd, mult) gets a descriptor of a file of a few MiB (its
+ * size is a multiple of 8 bytes) and returns checksum_words() over all of
+ * it, as 64-bit words, starting from h = 0. Today it reads the file in
+ * 64 KiB chunks: one read() per chunk, and a copy of every byte into the
+ * buffer. Make it read no chunk at all: map the file and checksum the
+ * memory. Then make the mapping cost no page fault per 64 KiB either.
+ *
+ * libc is yours (fstat, mmap, madvise, munmap); read(), pread() and their
+ * siblings are what the count budget counts.
  */
-#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
+uint64_t file_checksum(int fd, uint64_t mult);
 
-void *vdso_lookup(const void *base, const char *name)
+/* The checksum, as the judge computes it. Leave it as it is. */
+static uint64_t checksum_words(const uint64_t *w, size_t n, uint64_t h, uint64_t mult)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ w[i]) * mult;
+	return h;
+}
+
+uint64_t file_checksum(int fd, uint64_t mult)
+{
 	/*
 	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 *  1. The size: fstat(fd, &st), st.st_size bytes.
+	 *  2. Map it: mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0). Check for
+	 *     MAP_FAILED.
+	 *  3. Ask for the page tables to be filled in that one call, so that the
+	 *     loop takes no page fault (see the README: which flag, and why).
+	 *  4. checksum_words() over size / 8 words, munmap, return.
 	 */
-	return NULL;
+	static uint64_t buf[65536 / 8];
+	uint64_t h = 0;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		h = checksum_words(buf, (size_t)n / 8, h, mult);
+	return h;
 }

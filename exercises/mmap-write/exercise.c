@@ -1,31 +1,51 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata mmap-write — write a file through a mapping.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * produce_file(fd, records, seed) gets an O_RDWR descriptor and must leave
+ * in it exactly `records` records of 16 bytes (the file's size is
+ * records * 16, whatever it was before), record i being
+ *     { (uint64_t)i, record_value(seed, i) }     (two native-endian words)
+ * and return the file's size in bytes (or a negative errno if a syscall
+ * failed). Today it writes one record per write(). Make it write none:
+ * size the file, map it shared, store the records, flush, unmap.
+ *
+ * libc is yours (ftruncate, mmap, msync, munmap); write(), pwrite() and
+ * their siblings are what the count budget counts.
  */
-#include <elf.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
+long produce_file(int fd, uint64_t records, uint64_t seed);
 
-void *vdso_lookup(const void *base, const char *name)
+/* Record i's second word, as the judge computes it. Leave it as it is. */
+static uint64_t record_value(uint64_t seed, uint64_t i)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
+	uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+long produce_file(int fd, uint64_t records, uint64_t seed)
+{
 	/*
 	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 *  1. size = records * 16. ftruncate(fd, size): the file must have
+	 *     that many bytes before a mapping of them has pages behind it.
+	 *  2. mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0):
+	 *     MAP_SHARED, so that a store is a store into the file's pages.
+	 *  3. Store the records: p[2 * i] = i, p[2 * i + 1] = record_value(seed, i).
+	 *  4. msync(p, size, MS_SYNC), then munmap(p, size). Return size.
 	 */
-	return NULL;
+	if (lseek(fd, 0, SEEK_SET) < 0 || ftruncate(fd, 0) != 0)
+		return -errno;
+	for (uint64_t i = 0; i < records; i++) {
+		uint64_t rec[2] = { i, record_value(seed, i) };
+		if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+			return -errno;
+	}
+	return (long)(records * 16);
 }

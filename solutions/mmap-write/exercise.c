@@ -1,76 +1,38 @@
 /*
- * Kata vdso-hash — reference solution.
+ * Kata mmap-write — reference solution: size the file, map it shared,
+ * store, msync, unmap. No write at all.
  */
-#include <elf.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
+long produce_file(int fd, uint64_t records, uint64_t seed);
 
-static int same_name(const char *a, const char *b)
+static uint64_t record_value(uint64_t seed, uint64_t i)
 {
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
+	uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
 }
 
-/* The SysV ELF hash (the System V ABI, "Hash Table"). */
-static uint32_t elf_hash(const char *s)
+long produce_file(int fd, uint64_t records, uint64_t seed)
 {
-	uint32_t h = 0, g;
-	while (*s) {
-		h = (h << 4) + (unsigned char)*s++;
-		g = h & 0xf0000000u;
-		if (g)
-			h ^= g >> 24;
-		h &= ~g;
+	size_t size = (size_t)records * 16;
+	if (ftruncate(fd, (off_t)size) != 0)
+		return -errno;
+	if (size == 0)
+		return 0;
+	uint64_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (uint64_t i = 0; i < records; i++) {
+		p[2 * i] = i;
+		p[2 * i + 1] = record_value(seed, i);
 	}
-	return h;
-}
-
-void *vdso_lookup(const void *base, const char *name)
-{
-	const unsigned char *b = base;
-	const Elf64_Ehdr *eh = base;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(b + eh->e_phoff);
-	uintptr_t load_offset = 0;
-	const Elf64_Dyn *dyn = NULL;
-	int have_load = 0;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD && !have_load) {
-			/* Where link-time address 0 is: the image may be linked anywhere. */
-			load_offset = (uintptr_t)b + ph[i].p_offset - ph[i].p_vaddr;
-			have_load = 1;
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			dyn = (const Elf64_Dyn *)ph[i].p_vaddr; /* a link-time address, fixed below */
-		}
-	}
-	if (!have_load || !dyn)
-		return NULL;
-	dyn = (const Elf64_Dyn *)((uintptr_t)dyn + load_offset);
-
-	const Elf64_Sym *symtab = NULL;
-	const char *strtab = NULL;
-	const uint32_t *hash = NULL;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_SYMTAB)
-			symtab = (const Elf64_Sym *)(dyn->d_un.d_ptr + load_offset);
-		else if (dyn->d_tag == DT_STRTAB)
-			strtab = (const char *)(dyn->d_un.d_ptr + load_offset);
-		else if (dyn->d_tag == DT_HASH)
-			hash = (const uint32_t *)(dyn->d_un.d_ptr + load_offset);
-	}
-	if (!symtab || !strtab || !hash)
-		return NULL;
-
-	uint32_t nbucket = hash[0];
-	const uint32_t *bucket = hash + 2, *chain = bucket + nbucket;
-	for (uint32_t i = bucket[elf_hash(name) % nbucket]; i != STN_UNDEF; i = chain[i]) {
-		const Elf64_Sym *s = &symtab[i];
-		if (s->st_shndx != SHN_UNDEF && same_name(strtab + s->st_name, name))
-			return (void *)(load_offset + s->st_value);
-	}
-	return NULL;
+	long ret = msync(p, size, MS_SYNC) == 0 ? (long)size : -errno;
+	munmap(p, size);
+	return ret;
 }
