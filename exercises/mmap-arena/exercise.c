@@ -1,31 +1,39 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata mmap-arena — an arena instead of malloc-per-node.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * The program (the kata's agent.c) builds a binary search tree of 100000
+ * keys, and asks this allocator for every node, every node's tag and one
+ * big index. Write it over memory you map yourself:
+ *
+ *   void *arena_alloc(size_t n);  n bytes, 16-byte aligned, never handed out
+ *                                 twice, valid until arena_release()
+ *   void arena_release(void);     gives every byte back (munmap); the arena
+ *                                 can be used again afterwards
+ *
+ * malloc, calloc, realloc and free are not available: the lesson is what
+ * they do for you. Budget: a handful of mmap/munmap/mremap/brk calls per
+ * run, whatever the number of nodes.
  */
-#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
-void *vdso_lookup(const void *base, const char *name);
+void *arena_alloc(size_t n);
+void arena_release(void);
 
-void *vdso_lookup(const void *base, const char *name)
+void *arena_alloc(size_t n)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
 	/*
-	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 * TODO: keep a chunk of mapped memory and a pointer to its free part;
+	 * round n up to 16, hand out the next n bytes and move the pointer.
+	 * When the chunk is full, map another (bigger) one: never move a chunk
+	 * that blocks were cut from, the tree points into it.
 	 */
+	(void)n;
 	return NULL;
+}
+
+void arena_release(void)
+{
+	/* TODO: munmap every chunk (remember them: a header at each chunk's start is one way). */
 }

@@ -1,31 +1,307 @@
 /*
- * Driver for vdso-hash: vdso_lookup() finds names through DT_HASH in the
- * agent's own vDSO (checked against glibc's dlvsym) and in test images that
- * are linked away from 0, mapped at a fresh address, and carry decoys a walk
- * over the symbol table would return (native/cases/vdso-lookup.c).
+ * Driver for storm-find: the learner's log_events() logs events the judge
+ * draws into app.log in the agent's directory (its cwd); the judge, which
+ * formats and rotates the same lines in memory (the oracle), then reads
+ * app.log and app.log.1 there itself and compares them byte for byte. The
+ * syscalls of each call are shown with the case (the storm's pattern is in
+ * their order); the budgets are the kata's counting runs.
  */
-#include "cases/vdso-lookup.c"
+#define _GNU_SOURCE
+#include "kata.h"
 
-static void live(void)
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOG_ROTATE_BYTES 16384
+#define LOG_HEADER "# app log v2: seconds level [source] metric=value\n"
+#define MAX_EVENTS (KATA_WIRE_MAX_BYTES / 16)
+
+struct event {
+	uint64_t t_us;
+	uint32_t source, level;
+	int32_t value;
+};
+
+static const char *const level_names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
+static const char *const metric_names[] = { "temp", "load", "queue", "rss", "conns", "lat_us", "errors", "retries" };
+
+static int format_event(char *line, size_t cap, const struct event *e)
 {
-	lookup_live(NULL);
+	return snprintf(line, cap, "%llu.%06llu %-5s [%04x] %s=%d\n", (unsigned long long)(e->t_us / 1000000),
+			(unsigned long long)(e->t_us % 1000000), level_names[e->level & 3], (unsigned)e->source,
+			metric_names[e->source % 8], (int)e->value);
 }
 
-static void relocated(void)
+/* ---- the oracle: the two files, in memory ----------------------------------- */
+
+struct file {
+	int exists;
+	char *data;
+	size_t len, cap;
+};
+
+static void file_put(struct file *f, const char *p, size_t n)
 {
-	lookup_in_image(&(struct lookup_plan){ .variant = KATA_IMAGE_SYSV, .trap_linear = 1 });
+	if (f->len + n > f->cap) {
+		f->cap = (f->len + n) * 2 + 4096;
+		f->data = realloc(f->data, f->cap);
+		if (!f->data)
+			kata_setup_failed("realloc()");
+	}
+	memcpy(f->data + f->len, p, n);
+	f->len += n;
+	f->exists = 1;
 }
 
-static void both_tables(void)
+struct logstate {
+	struct file cur, old; /* app.log, app.log.1 */
+	int rotations;
+};
+
+static void oracle_log(struct logstate *s, const struct event *ev, size_t n)
 {
-	lookup_in_image(&(struct lookup_plan){ .variant = KATA_IMAGE_BOTH, .trap_linear = 1 });
+	for (size_t i = 0; i < n; i++) {
+		char line[128];
+		size_t len = (size_t)format_event(line, sizeof(line), &ev[i]);
+		if (s->cur.exists && s->cur.len + len > LOG_ROTATE_BYTES) {
+			free(s->old.data);
+			s->old = s->cur;
+			s->cur = (struct file){ 0 };
+			s->rotations++;
+		}
+		if (!s->cur.exists)
+			file_put(&s->cur, LOG_HEADER, strlen(LOG_HEADER));
+		file_put(&s->cur, line, len);
+	}
+}
+
+static void free_state(struct logstate *s)
+{
+	free(s->cur.data);
+	free(s->old.data);
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+static uint64_t clock_us = 1700000000ull * 1000000;
+
+static size_t draw_events(struct event *ev, size_t n, unsigned char *wire)
+{
+	for (size_t i = 0; i < n; i++) {
+		clock_us += kata_rand_range(0, 3000000);
+		ev[i].t_us = clock_us;
+		ev[i].source = (uint32_t)kata_rand_range(0, 0xffff);
+		ev[i].level = (uint32_t)kata_rand_range(0, 3);
+		ev[i].value = (int32_t)kata_rand_range(0, 200000) - 100000;
+		unsigned char *p = wire + 16 * i;
+		for (int b = 0; b < 8; b++)
+			p[b] = (unsigned char)(ev[i].t_us >> (8 * b));
+		p[8] = (unsigned char)ev[i].source;
+		p[9] = (unsigned char)(ev[i].source >> 8);
+		p[10] = (unsigned char)ev[i].level;
+		p[11] = 0;
+		for (int b = 0; b < 4; b++)
+			p[12 + b] = (unsigned char)((uint32_t)ev[i].value >> (8 * b));
+	}
+	return n * 16;
+}
+
+/* ---- the agent's files ---------------------------------------------------------- */
+
+static void agent_path(char *out, size_t cap, const char *name)
+{
+	snprintf(out, cap, "/proc/%d/cwd/%s", kata_agent_pid(), name);
+}
+
+/* The agent's file `name`: 1 and its bytes (malloc'd), or 0 if there is none. */
+static int read_agent_file(const char *name, char **data, size_t *len)
+{
+	char path[256];
+	agent_path(path, sizeof(path), name);
+	*data = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		kata_setup_failed("opening a file in the agent's directory");
+	}
+	size_t cap = 1 << 16;
+	char *buf = malloc(cap);
+	ssize_t r;
+	while (buf && (r = read(fd, buf + *len, cap - *len)) > 0) {
+		*len += (size_t)r;
+		if (*len == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	close(fd);
+	if (!buf)
+		kata_setup_failed("malloc()");
+	*data = buf;
+	return 1;
+}
+
+/* The judge puts a file in the agent's directory, owned as the directory is (the agent's uid). */
+static void write_agent_file(const char *name, const char *data, size_t len)
+{
+	char path[256], dir[256];
+	agent_path(path, sizeof(path), name);
+	snprintf(dir, sizeof(dir), "/proc/%d/cwd", kata_agent_pid());
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	struct stat st;
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || stat(dir, &st) != 0)
+		kata_setup_failed("writing a file into the agent's directory");
+	if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0)
+		kata_setup_failed("fchown() of a file in the agent's directory");
+	close(fd);
+}
+
+/* Where two byte strings first differ, as a line number and the two lines. */
+static void first_difference(const char *want, size_t wl, const char *got, size_t gl, char *out, size_t cap)
+{
+	size_t i = 0, line = 1, bol = 0;
+	while (i < wl && i < gl && want[i] == got[i]) {
+		if (want[i] == '\n') {
+			line++;
+			bol = i + 1;
+		}
+		i++;
+	}
+	const char *w = want + bol, *g = got + bol;
+	int wn = (int)(memchr(w, '\n', wl - bol) ? (const char *)memchr(w, '\n', wl - bol) - w : (long)(wl - bol));
+	int gn = (int)(gl > bol && memchr(g, '\n', gl - bol) ? (const char *)memchr(g, '\n', gl - bol) - g : (long)(gl > bol ? gl - bol : 0));
+	if (wn > 80)
+		wn = 80;
+	if (gn > 80)
+		gn = 80;
+	if (i >= gl)
+		snprintf(out, cap, "the file ends at byte %zu (line %zu), expected %zu bytes; next expected: \"%.*s\"%s", gl, line, wl,
+			 wn, w, gl < wl ? " (lines still in a buffer when log_events() returned?)" : "");
+	else if (i >= wl)
+		snprintf(out, cap, "%zu bytes, expected %zu: extra bytes from line %zu on: \"%.*s\"", gl, wl, line, gn, g);
+	else
+		snprintf(out, cap, "line %zu differs at byte %zu: expected \"%.*s\", got \"%.*s\"", line, i - bol + 1, wn, w, gn, g);
+}
+
+static void expect_file(const char *name, const struct file *want)
+{
+	char *got;
+	size_t len;
+	int exists = read_agent_file(name, &got, &len);
+	char what[160], d[600];
+	snprintf(what, sizeof(what), "%s, byte for byte", name);
+	if (!want->exists && !exists)
+		kata_expect_true(what, 1, NULL);
+	else if (!want->exists)
+		kata_expect_true(what, 0, "there should be no such file yet, and there is one");
+	else if (!exists) {
+		snprintf(d, sizeof(d), "there is no %s; expected %zu bytes", name, want->len);
+		kata_expect_true(what, 0, d);
+	} else if (len != want->len || memcmp(got, want->data, len) != 0) {
+		first_difference(want->data, want->len, got, len, d, sizeof(d));
+		kata_expect_true(what, 0, d);
+	} else
+		kata_expect_true(what, 1, NULL);
+	free(got);
+}
+
+/* The call's syscalls: how many, per line, and the first few in order (the storm's pattern). */
+static void note_syscalls(const struct kata_reply *r, size_t lines)
+{
+	if (!r->traced)
+		return;
+	char seq[400];
+	size_t at = 0;
+	int shown = r->nsc < 12 ? r->nsc : 12;
+	for (int i = 0; i < shown && at < sizeof(seq); i++) {
+		const char *name = kata_syscall_name(r->sc[i].nr, r->sc[i].compat);
+		at += (size_t)snprintf(seq + at, sizeof(seq) - at, "%s%s", i ? " " : "", name ? name : "?");
+	}
+	kata_note("log_events() made %ld syscalls for %zu lines (%.2f per line)%s%s%s", r->nsc_total, lines,
+		  lines ? (double)r->nsc_total / (double)lines : 0.0, shown ? "; the first: " : "", shown ? seq : "",
+		  r->nsc > shown ? " ..." : "");
+}
+
+static const struct kata_reply *log_call(struct logstate *s, size_t n)
+{
+	static struct event ev[MAX_EVENTS];
+	static unsigned char wire[KATA_WIRE_MAX_BYTES];
+	size_t len = draw_events(ev, n, wire);
+	oracle_log(s, ev, n);
+	struct kata_args a = { .in = wire, .in_len = len };
+	const struct kata_reply *r = kata_call("log", &a);
+	return r;
+}
+
+static void fresh(void)
+{
+	struct logstate s = { 0 };
+	size_t n = kata_rand_range(2000, MAX_EVENTS);
+	const struct kata_reply *r = log_call(&s, n);
+	kata_note("%zu events into a new app.log: %d rotations", n, s.rotations);
+	note_syscalls(r, n);
+	expect_file("app.log", &s.cur);
+	expect_file("app.log.1", &s.old);
+	free_state(&s);
+}
+
+/* A log that is already there, nearly full, and an old rotated one. */
+static void existing_log(void)
+{
+	struct logstate s = { 0 };
+	size_t have = kata_rand_range(LOG_ROTATE_BYTES - 3000, LOG_ROTATE_BYTES - 1);
+	char *old = malloc(have);
+	if (!old)
+		kata_setup_failed("malloc()");
+	memcpy(old, LOG_HEADER, strlen(LOG_HEADER));
+	for (size_t i = strlen(LOG_HEADER); i < have; i++)
+		old[i] = i % 61 == 60 ? '\n' : (char)('a' + i % 26);
+	old[have - 1] = '\n';
+	file_put(&s.cur, old, have);
+	const char stale[] = "# a rotated log from before\n";
+	file_put(&s.old, stale, sizeof(stale) - 1);
+	write_agent_file("app.log", old, have);
+	write_agent_file("app.log.1", stale, sizeof(stale) - 1);
+	free(old);
+	size_t n = kata_rand_range(300, 1500);
+	const struct kata_reply *r = log_call(&s, n);
+	kata_note("app.log already holds %zu bytes (of %d before a rotation), app.log.1 an older log; %zu events: %d rotations",
+		  have, LOG_ROTATE_BYTES, n, s.rotations);
+	note_syscalls(r, n);
+	expect_file("app.log", &s.cur);
+	expect_file("app.log.1", &s.old);
+	free_state(&s);
+}
+
+/* Two calls in a row: each leaves complete files, the second goes on from the first. */
+static void two_runs(void)
+{
+	struct logstate s = { 0 };
+	size_t n1 = kata_rand_range(1, 40), n2 = kata_rand_range(1000, 4000);
+	const struct kata_reply *r = log_call(&s, n1);
+	kata_note("log_events() twice: %zu events, then %zu more", n1, n2);
+	note_syscalls(r, n1);
+	expect_file("app.log", &s.cur);
+	r = log_call(&s, n2);
+	note_syscalls(r, n2);
+	expect_file("app.log", &s.cur);
+	expect_file("app.log.1", &s.old);
+	free_state(&s);
 }
 
 const struct kata_case kata_cases[] = {
-	{ "live", live, 0 },
-	{ "relocated", relocated, 0 },
-	{ "both-tables", both_tables, 0 },
+	{ "fresh", fresh, 0 },
+	{ "existing-log", existing_log, 0 },
+	{ "two-runs", two_runs, 0 },
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = { { 0 } };
-const struct kata_count kata_counts[] = { { 0 } };
+const struct kata_count kata_counts[] = {
+	{ "lines", "count-log" },
+	{ 0 },
+};

@@ -1,76 +1,65 @@
 /*
- * Kata vdso-hash — reference solution.
+ * Kata mmap-arena — reference solution.
+ *
+ * A bump allocator over chunks from mmap. Each chunk starts with a small
+ * header (the previous chunk and its size) so that arena_release() can walk
+ * them all back; a chunk is twice the size of the one before (1 MiB first),
+ * or bigger if one block needs it. Blocks are rounded up to 16 bytes, as
+ * malloc()'s are. The chunks never move, so no pointer into them ever goes
+ * stale.
  */
-#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
-void *vdso_lookup(const void *base, const char *name);
+void *arena_alloc(size_t n);
+void arena_release(void);
 
-static int same_name(const char *a, const char *b)
+#define ARENA_ALIGN 16
+#define FIRST_CHUNK (1u << 20)
+
+struct chunk {
+	struct chunk *prev;
+	size_t size;
+};
+
+static struct chunk *top;           /* the newest chunk */
+static unsigned char *next, *end;   /* the free part of it */
+
+static int new_chunk(size_t need)
 {
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
+	size_t size = top ? top->size * 2 : FIRST_CHUNK;
+	while (size - ARENA_ALIGN < need)
+		size *= 2;
+	struct chunk *c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c == MAP_FAILED)
+		return -1;
+	c->prev = top;
+	c->size = size;
+	top = c;
+	next = (unsigned char *)c + ARENA_ALIGN; /* the header fits in the first 16 bytes */
+	end = (unsigned char *)c + size;
+	return 0;
 }
 
-/* The SysV ELF hash (the System V ABI, "Hash Table"). */
-static uint32_t elf_hash(const char *s)
+void *arena_alloc(size_t n)
 {
-	uint32_t h = 0, g;
-	while (*s) {
-		h = (h << 4) + (unsigned char)*s++;
-		g = h & 0xf0000000u;
-		if (g)
-			h ^= g >> 24;
-		h &= ~g;
-	}
-	return h;
+	if (n > SIZE_MAX / 2)
+		return NULL;
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if ((size_t)(end - next) < n && new_chunk(n) != 0)
+		return NULL;
+	void *p = next;
+	next += n;
+	return p;
 }
 
-void *vdso_lookup(const void *base, const char *name)
+void arena_release(void)
 {
-	const unsigned char *b = base;
-	const Elf64_Ehdr *eh = base;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(b + eh->e_phoff);
-	uintptr_t load_offset = 0;
-	const Elf64_Dyn *dyn = NULL;
-	int have_load = 0;
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD && !have_load) {
-			/* Where link-time address 0 is: the image may be linked anywhere. */
-			load_offset = (uintptr_t)b + ph[i].p_offset - ph[i].p_vaddr;
-			have_load = 1;
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			dyn = (const Elf64_Dyn *)ph[i].p_vaddr; /* a link-time address, fixed below */
-		}
+	while (top) {
+		struct chunk *prev = top->prev;
+		munmap(top, top->size);
+		top = prev;
 	}
-	if (!have_load || !dyn)
-		return NULL;
-	dyn = (const Elf64_Dyn *)((uintptr_t)dyn + load_offset);
-
-	const Elf64_Sym *symtab = NULL;
-	const char *strtab = NULL;
-	const uint32_t *hash = NULL;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_SYMTAB)
-			symtab = (const Elf64_Sym *)(dyn->d_un.d_ptr + load_offset);
-		else if (dyn->d_tag == DT_STRTAB)
-			strtab = (const char *)(dyn->d_un.d_ptr + load_offset);
-		else if (dyn->d_tag == DT_HASH)
-			hash = (const uint32_t *)(dyn->d_un.d_ptr + load_offset);
-	}
-	if (!symtab || !strtab || !hash)
-		return NULL;
-
-	uint32_t nbucket = hash[0];
-	const uint32_t *bucket = hash + 2, *chain = bucket + nbucket;
-	for (uint32_t i = bucket[elf_hash(name) % nbucket]; i != STN_UNDEF; i = chain[i]) {
-		const Elf64_Sym *s = &symtab[i];
-		if (s->st_shndx != SHN_UNDEF && same_name(strtab + s->st_name, name))
-			return (void *)(load_offset + s->st_value);
-	}
-	return NULL;
+	next = end = NULL;
 }
