@@ -1,31 +1,46 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata batch-mmsg — many datagrams per system call.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * send_datagrams() sends n UDP datagrams on a connected socket, msgs[i]
+ * being datagram i, in order; it returns n, or -errno.
+ * recv_datagrams() receives the next n datagrams into bufs[0..n-1] (one
+ * datagram per buffer, its length in lens[i]); it returns n, or -errno.
+ *
+ * The budget: at most ceil(n/64) + 1 system calls each way.
  */
-#include <elf.h>
-#include <stddef.h>
-#include <stdint.h>
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
-void *vdso_lookup(const void *base, const char *name);
+long send_datagrams(int fd, const struct iovec *msgs, size_t n);
+long recv_datagrams(int fd, struct iovec *bufs, size_t n, size_t *lens);
 
-void *vdso_lookup(const void *base, const char *name)
+long send_datagrams(int fd, const struct iovec *msgs, size_t n)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
 	/*
-	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 * TODO: this is one system call per datagram. sendmmsg() takes an array
+	 * of struct mmsghdr (each a struct msghdr plus msg_len) and sends them
+	 * all in one call; it may send fewer than you asked for.
 	 */
-	return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (send(fd, msgs[i].iov_base, msgs[i].iov_len, 0) < 0)
+			return -errno;
+	return (long)n;
+}
+
+long recv_datagrams(int fd, struct iovec *bufs, size_t n, size_t *lens)
+{
+	/*
+	 * TODO: the same for receiving: recvmmsg() fills an array of
+	 * struct mmsghdr, and each msg_len says how long that datagram was.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		ssize_t r = recv(fd, bufs[i].iov_base, bufs[i].iov_len, 0);
+		if (r < 0)
+			return -errno;
+		lens[i] = (size_t)r;
+	}
+	return (long)n;
 }

@@ -1,31 +1,31 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata batch-short-writes — short writes, -EAGAIN and -EINTR.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * write_all() must hand every one of `len` bytes to the kernel, exactly once
+ * and in order, and return `len`; on a real error it returns -errno (for
+ * example -EPIPE when the reader has gone). The harness gives it a small
+ * pipe with a slow reader on the other end, and interrupts your process
+ * with signals whose handler does not restart system calls.
+ *
+ * You may use libc's write() and poll(); errno tells you why a call failed.
  */
-#include <elf.h>
+#include <errno.h>
+#include <poll.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
+long write_all(int fd, const void *buf, size_t len);
 
-void *vdso_lookup(const void *base, const char *name)
+long write_all(int fd, const void *buf, size_t len)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
 	/*
-	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 * TODO: one write() is not enough. It may
+	 *  - take fewer bytes than you gave it (a short write): send the rest;
+	 *  - fail with EINTR (a signal arrived before anything was written): try again;
+	 *  - fail with EAGAIN (a non-blocking descriptor with no room): wait with
+	 *    poll() for POLLOUT, then try again. Do not spin on write();
+	 *  - fail for real (EPIPE, EBADF...): return -errno.
 	 */
-	return NULL;
+	ssize_t n = write(fd, buf, len);
+	return n < 0 ? -errno : (long)n;
 }
