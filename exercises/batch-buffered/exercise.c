@@ -1,31 +1,56 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata batch-buffered — buffered output.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * Your program emits a stream of small records, a byte or a short string
+ * at a time. One write(2) per byte costs a system call (~100 ns or more)
+ * per byte; the fix is a buffer: collect bytes in your own memory and hand
+ * the kernel 4096 of them at a time.
+ *
+ *   out_init(fd)       where the output goes (the agent calls it first)
+ *   out_byte(c)        one byte, c in 0..255
+ *   out_str(s)         a NUL-terminated string (the NUL is not output)
+ *   out_flush()        hand everything buffered to the kernel, now
+ *   in_read(fd,b,n)    read(2), but what is buffered is flushed first
+ *
+ * The agent calls out_flush() when it is done, as a program does before
+ * it exits. Budget: at most ceil(bytes / 4096) + 1 write-like syscalls for
+ * a run. stdio (fwrite, putc, printf, fflush, fdopen...) is not allowed.
  */
-#include <elf.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
+static int out_fd = -1;
 
-void *vdso_lookup(const void *base, const char *name)
+void out_init(int fd)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
-	/*
-	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
-	 */
-	return NULL;
+	out_fd = fd;
+	/* TODO: start with an empty buffer. */
+}
+
+void out_byte(int c)
+{
+	/* TODO: this is the loop the kata replaces: one system call per byte.
+	 * Put the byte in a buffer instead, and write only when it is full. */
+	unsigned char b = (unsigned char)c;
+	(void)!write(out_fd, &b, 1);
+}
+
+void out_str(const char *s)
+{
+	/* TODO: copy into the buffer (as many bytes at a time as fit). */
+	while (*s)
+		out_byte(*s++);
+}
+
+void out_flush(void)
+{
+	/* TODO: write what the buffer holds (all of it: write() may take less
+	 * than it was given), then empty it. Nothing to do when it is empty. */
+}
+
+long in_read(int fd, void *buf, unsigned long cap)
+{
+	/* TODO: the user must see the prompt before we wait for the answer. */
+	return read(fd, buf, cap);
 }

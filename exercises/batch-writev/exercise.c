@@ -1,31 +1,35 @@
 /*
- * Kata vdso-hash — find a symbol in the vDSO through DT_HASH.
+ * Kata batch-writev — gather with writev.
  *
- * vdso_lookup(base, name) gets the address of an ELF image's header (the
- * vDSO's, or a test image the harness made) and returns the address of the
- * symbol `name` in it, or NULL if the image does not define it. Look it up
- * through the image's SysV hash table (DT_HASH), the way the dynamic linker
- * does. No libc here: <elf.h> has the types, the loops are yours.
+ * A message is a header, a body and a trailer, each in its own buffer
+ * (a protocol's framing around a payload it did not build). Send it as
+ * one message: exactly one writev(2) per call, no write(2), and no copy
+ * of the parts into one buffer.
+ *
+ * send_message() returns what writev returns: the bytes written, or -1
+ * with errno set. Any part may be empty (length 0).
  */
-#include <elf.h>
+#include <errno.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
-void *vdso_lookup(const void *base, const char *name);
-
-void *vdso_lookup(const void *base, const char *name)
+long send_message(int fd, const void *hdr, size_t hlen, const void *body, size_t blen, const void *trl, size_t tlen)
 {
-	const Elf64_Ehdr *eh = base;
-	(void)eh;
-	(void)name;
 	/*
-	 * TODO:
-	 *  1. The program headers are at base + e_phoff (e_phnum of them). The
-	 *     first PT_LOAD gives the load offset: base + p_offset - p_vaddr.
-	 *     PT_DYNAMIC gives the dynamic section (its p_vaddr + the load offset).
-	 *  2. Walk the Elf64_Dyn entries to DT_NULL: DT_SYMTAB, DT_STRTAB, DT_HASH.
-	 *     Each is a link-time address; add the load offset.
-	 *  3. Hash the name, take its bucket, follow the chain, compare names.
+	 * TODO: this is the loop the kata replaces: a system call per part,
+	 * three crossings into the kernel for one message. Describe the three
+	 * buffers with struct iovec (see <sys/uio.h>) and send them with one
+	 * writev().
 	 */
-	return NULL;
+	long total = 0;
+	const void *part[3] = { hdr, body, trl };
+	size_t len[3] = { hlen, blen, tlen };
+	for (int i = 0; i < 3; i++) {
+		ssize_t n = write(fd, part[i], len[i]);
+		if (n < 0)
+			return -1;
+		total += n;
+	}
+	return total;
 }
