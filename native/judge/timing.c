@@ -216,6 +216,10 @@ static uint64_t remote_calibrate(struct kata_remote *r)
 	for (;;) {
 		long sc;
 		struct epoch e = remote_epoch(r, iters, 0, &sc);
+		/* A disturbed sample (descheduled, interrupted) overstates the time
+		 * and would settle on too few iterations: sample again, a few times. */
+		for (int again = 0; again < 3 && e.disturbed; again++)
+			e = remote_epoch(r, iters, 0, &sc);
 		double spent = e.wall * (double)iters;
 		if (spent >= MIN_EPOCH_NS || iters >= (1ull << 34))
 			return iters;
