@@ -67,7 +67,14 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   const results = [...build.checks];
   const tc = toolchainFor(arch);
   const several = kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
-  const skip = (spec: CheckSpec, message: string): CheckResult => ({ name: skippedName(spec, several), kind: spec.kind === 'cases' ? 'case' : spec.kind, arch, status: 'skipped', message });
+  const skip = (spec: CheckSpec, message: string): CheckResult => ({
+    name: skippedName(spec, several),
+    kind: spec.kind === 'cases' ? 'case' : spec.kind,
+    arch,
+    status: 'skipped',
+    message,
+    ...(spec.kind === 'syscall-count' && spec.gradedAs === 'correctness' ? { lesson: true } : {}),
+  });
   if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
   const ctx = runContext(kata, arch, build, options);
   let correct = true;

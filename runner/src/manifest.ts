@@ -36,6 +36,8 @@ export interface SyscallCountCheck {
   maxPerRun?: number;
   /** Syscalls from outside the learner's code count as theirs (the vDSO's own fallback). */
   anyOrigin?: boolean;
+  /** "correctness": the count is what the kata teaches (a working naive loop is the starting point), graded with the cases. */
+  gradedAs?: 'correctness' | 'performance';
 }
 export type CheckSpec = CasesCheck | NsPerCallCheck | SyscallCountCheck;
 

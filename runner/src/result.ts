@@ -53,6 +53,8 @@ export interface CheckResult {
   details?: string[];
   budget?: BudgetFigures;
   syscalls?: SyscallFigures;
+  /** A count that is the kata's lesson (gradedAs "correctness"): grading counts it with the cases. */
+  lesson?: boolean;
 }
 
 export interface KataResult {

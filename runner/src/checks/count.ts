@@ -31,7 +31,12 @@ function breakdown(by: Map<string, number>): string {
 export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck): Promise<CheckResult[]> {
   // A kata with several counting runs names each (they may count the same syscalls).
   const several = ctx.kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
-  const base = { name: `${spec.syscalls.join('+')} syscall count${several ? ` (${spec.run})` : ''}`, kind: 'syscall-count' as const, arch: ctx.arch };
+  const base = {
+    name: `${spec.syscalls.join('+')} syscall count${several ? ` (${spec.run})` : ''}`,
+    kind: 'syscall-count' as const,
+    arch: ctx.arch,
+    ...(spec.gradedAs === 'correctness' ? { lesson: true } : {}),
+  };
   const calls = randomInt(500, 1500);
   const { out, channel } = await runJudge(ctx, ['count', newSeed(), spec.run, String(calls)], { timeoutMs: ctx.timeoutMs * 2 });
   const bad = (channel.corrupt ? tampered(channel.corrupt) : undefined) ?? abnormalEnd(out, ctx, 'while its syscalls were counted');
