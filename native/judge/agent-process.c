@@ -79,7 +79,7 @@ static struct {
 	int syscall_counter;
 } A = { .sock = -1, .sigfd = -1, .syscall_counter = -1 };
 
-static void count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere);
+static int count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere);
 
 /* The current call's syscalls. */
 static int window_open;
@@ -92,6 +92,7 @@ static struct count_result *window_hist;
 static struct {
 	pid_t tid;
 	int slot; /* index in window[], or -1 when not kept */
+	int row;  /* its row in window_hist, or -1 */
 } pending[MAX_TRACEES];
 
 jmp_buf judge_case_end;
@@ -206,6 +207,7 @@ static void on_syscall_stop(pid_t t)
 			return;
 		pending[p].tid = t;
 		pending[p].slot = -1;
+		pending[p].row = -1;
 		if (!window_open || (info.arch != AUDIT_ARCH_I386 &&
 				     runtime_channel_syscall(info.instruction_pointer, (long)info.entry.nr, info.entry.args)))
 			return;
@@ -214,7 +216,7 @@ static void on_syscall_stop(pid_t t)
 		enum kata_origin origin = origin_of(info.instruction_pointer);
 		window_total++;
 		if (window_hist)
-			count_add(window_hist, kata_syscall_name(nr, compat), nr, compat, origin != KATA_FROM_LEARNER);
+			pending[p].row = count_add(window_hist, kata_syscall_name(nr, compat), nr, compat, origin != KATA_FROM_LEARNER);
 		if (window_n < KATA_MAX_TRACED) {
 			struct kata_syscall *s = &window[window_n];
 			memset(s, 0, sizeof(*s));
@@ -234,6 +236,9 @@ static void on_syscall_stop(pid_t t)
 			window[slot].ret = info.exit.rval;
 			window[slot].returned = 1;
 		}
+		/* An error return (-4095..-1), for `syscall-katas trace`'s errors column. */
+		if (window_hist && pending[p].row >= 0 && pending[p].row < window_hist->nrows && info.exit.is_error)
+			window_hist->rows[pending[p].row].errors++;
 		pending[p].tid = 0;
 	} else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && p >= 0) {
 		pending[p].tid = 0;
@@ -983,7 +988,8 @@ long kata_agent_read(uint64_t addr, void *buf, size_t len)
 
 /* ---- counting ------------------------------------------------------------------- */
 
-static void count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere)
+/* Counts one syscall; returns its row (-1 when the table is full). */
+static int count_add(struct count_result *out, const char *name, long nr, int compat, int elsewhere)
 {
 	char unknown[32];
 	if (!name) {
@@ -996,15 +1002,17 @@ static void count_add(struct count_result *out, const char *name, long nr, int c
 		if (out->rows[i].compat == compat && strcmp(out->rows[i].name, name) == 0) {
 			out->rows[i].n++;
 			out->rows[i].elsewhere += elsewhere;
-			return;
+			return i;
 		}
 	if (out->nrows < COUNT_ROWS) {
 		snprintf(out->rows[out->nrows].name, sizeof(out->rows[0].name), "%s", name);
 		out->rows[out->nrows].compat = compat;
 		out->rows[out->nrows].n = 1;
 		out->rows[out->nrows].elsewhere = elsewhere;
-		out->nrows++;
+		out->rows[out->nrows].errors = 0;
+		return out->nrows++;
 	}
+	return -1;
 }
 
 /* qemu's -strace log: "PID name(args) = ret". The count call's syscalls are

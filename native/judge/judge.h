@@ -50,6 +50,7 @@ struct count_result {
 		int compat;           /* x86-64's 32-bit ABI */
 		long n;
 		long elsewhere;       /* of which made outside the learner's unit */
+		long errors;          /* of which returned an error (natively) */
 	} rows[COUNT_ROWS];
 	int nrows;
 	long elsewhere;

@@ -25,6 +25,8 @@ export interface CountRow {
   compat: boolean;
   n: number;
   elsewhere: number;
+  /** Of which returned an error (natively; absent from qemu's log). */
+  errors?: number;
 }
 
 export type HarnessRecord =
