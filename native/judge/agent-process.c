@@ -93,6 +93,7 @@ static struct {
 	pid_t tid;
 	int slot; /* index in window[], or -1 when not kept */
 	int row;  /* its row in window_hist, or -1 */
+	struct timespec entered; /* when the judge saw it enter (for trace's time column) */
 } pending[MAX_TRACEES];
 
 jmp_buf judge_case_end;
@@ -215,8 +216,10 @@ static void on_syscall_stop(pid_t t)
 		long nr = (long)info.entry.nr;
 		enum kata_origin origin = origin_of(info.instruction_pointer);
 		window_total++;
-		if (window_hist)
+		if (window_hist) {
 			pending[p].row = count_add(window_hist, kata_syscall_name(nr, compat), nr, compat, origin != KATA_FROM_LEARNER);
+			clock_gettime(CLOCK_MONOTONIC, &pending[p].entered);
+		}
 		if (window_n < KATA_MAX_TRACED) {
 			struct kata_syscall *s = &window[window_n];
 			memset(s, 0, sizeof(*s));
@@ -237,8 +240,15 @@ static void on_syscall_stop(pid_t t)
 			window[slot].returned = 1;
 		}
 		/* An error return (-4095..-1), for `syscall-katas trace`'s errors column. */
-		if (window_hist && pending[p].row >= 0 && pending[p].row < window_hist->nrows && info.exit.is_error)
-			window_hist->rows[pending[p].row].errors++;
+		if (window_hist && pending[p].row >= 0 && pending[p].row < window_hist->nrows) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			/* From the entry stop to the exit stop, as strace -c -w measures: tracing included. */
+			window_hist->rows[pending[p].row].ns += (now.tv_sec - pending[p].entered.tv_sec) * 1000000000LL +
+								(now.tv_nsec - pending[p].entered.tv_nsec);
+			if (info.exit.is_error)
+				window_hist->rows[pending[p].row].errors++;
+		}
 		pending[p].tid = 0;
 	} else if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && p >= 0) {
 		pending[p].tid = 0;
@@ -1010,6 +1020,7 @@ static int count_add(struct count_result *out, const char *name, long nr, int co
 		out->rows[out->nrows].n = 1;
 		out->rows[out->nrows].elsewhere = elsewhere;
 		out->rows[out->nrows].errors = 0;
+		out->rows[out->nrows].ns = 0;
 		return out->nrows++;
 	}
 	return -1;

@@ -549,8 +549,8 @@ static void count_record(const char *name, uint64_t iters, const struct count_re
 	for (int i = 0; i < r->nrows; i++) {
 		rec_str(&o, i ? ",{\"name\":" : "{\"name\":");
 		rec_jstr(&o, r->rows[i].name);
-		rec_fmt(&o, ",\"compat\":%s,\"n\":%ld,\"elsewhere\":%ld,\"errors\":%ld}", r->rows[i].compat ? "true" : "false",
-			r->rows[i].n, r->rows[i].elsewhere, r->rows[i].errors);
+		rec_fmt(&o, ",\"compat\":%s,\"n\":%ld,\"elsewhere\":%ld,\"errors\":%ld,\"tracedNs\":%lld}",
+			r->rows[i].compat ? "true" : "false", r->rows[i].n, r->rows[i].elsewhere, r->rows[i].errors, r->rows[i].ns);
 	}
 	rec_str(&o, "]");
 	rec_send(&o);

@@ -51,6 +51,7 @@ struct count_result {
 		long n;
 		long elsewhere;       /* of which made outside the learner's unit */
 		long errors;          /* of which returned an error (natively) */
+		long long ns;         /* time from entry to exit as the tracer saw it (natively) */
 	} rows[COUNT_ROWS];
 	int nrows;
 	long elsewhere;

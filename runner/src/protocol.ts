@@ -27,6 +27,8 @@ export interface CountRow {
   elsewhere: number;
   /** Of which returned an error (natively; absent from qemu's log). */
   errors?: number;
+  /** Time from entry to exit as the judge's tracer saw it, tracing included (strace -c -w's figure). */
+  tracedNs?: number;
 }
 
 export type HarnessRecord =

@@ -74,7 +74,7 @@ export async function traceKata(kata: Kata, learnerPath: string, caseName?: stri
   return { kata: kata.id, arch, learner: mine.runs, reference: ref.runs, problem: mine.problem ?? ref.problem };
 }
 
-function rowsByName(rows: CountRow[], field: 'n' | 'errors' = 'n'): Map<string, number> {
+function rowsByName(rows: CountRow[], field: 'n' | 'errors' | 'tracedNs' = 'n'): Map<string, number> {
   const m = new Map<string, number>();
   for (const r of rows) {
     const name = r.compat ? `${r.name} (int $0x80)` : r.name;
@@ -99,24 +99,33 @@ export async function renderTrace(report: TraceReport): Promise<string> {
     const a = rowsByName(mine.rows);
     const b = rowsByName(ref?.rows ?? []);
     const errs = rowsByName(mine.rows, 'errors');
+    const times = rowsByName(mine.rows, 'tracedNs');
+    const usPer = (name: string) => {
+      const n = a.get(name) ?? 0;
+      return mine.traced && n ? ((times.get(name) ?? 0) / n / 1000).toFixed(1) : '?';
+    };
     const names = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (a.get(y) ?? 0) - (a.get(x) ?? 0) || x.localeCompare(y));
-    const table = new Table({ head: ['syscall', 'yours', 'errors', 'reference', 'difference'], style: { head: [], border: [] }, colAligns: ['left', 'right', 'right', 'right', 'right'] });
+    const table = new Table({
+      head: ['syscall', 'yours', 'errors', 'µs/call traced', 'reference', 'difference'],
+      style: { head: [], border: [] },
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+    });
     for (const name of names) {
       const x = a.get(name) ?? 0;
       const y = b.get(name) ?? 0;
       const d = x - y;
       const loud = d > 0 && (y === 0 ? x >= 2 : x >= 2 * y);
       const per = mine.calls ? ` (${(x / mine.calls).toFixed(x % mine.calls ? 2 : 0)}/call)` : '';
-      table.push([loud ? pc.yellow(name) : name, `${x}${per}`, mine.traced ? String(errs.get(name) ?? 0) : '?', String(y), loud ? pc.yellow(d > 0 ? `+${d}` : String(d)) : d > 0 ? `+${d}` : String(d)]);
+      table.push([loud ? pc.yellow(name) : name, `${x}${per}`, mine.traced ? String(errs.get(name) ?? 0) : '?', usPer(name), String(y), loud ? pc.yellow(d > 0 ? `+${d}` : String(d)) : d > 0 ? `+${d}` : String(d)]);
     }
     const total = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
-    table.push([pc.bold('total'), pc.bold(String(total(a))), pc.bold(String(total(errs))), pc.bold(String(total(b))), pc.bold(String(total(a) - total(b)))]);
+    table.push([pc.bold('total'), pc.bold(String(total(a))), pc.bold(String(total(errs))), '', pc.bold(String(total(b))), pc.bold(String(total(a) - total(b)))]);
     out.push(table.toString());
     if (!mine.traced) out.push(pc.dim("  counted from qemu's -strace log: under emulation the count is what the emulator reports"));
   }
   out.push(
     pc.dim(
-      "Counted by the judge (ptrace) as the budgets count them: every syscall of your code during the run, none of the harness's. No time per syscall: under ptrace each costs the tracer's ~18 µs, not its own.",
+      "Counted by the judge (ptrace) as the budgets count them: every syscall of your code during the run, none of the harness's. µs/call is from entry to exit as the tracer saw it (strace -c -w's figure): tracing adds ~18 µs to each, so compare counts, not these times.",
     ),
   );
   return out.join('\n');
