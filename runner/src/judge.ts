@@ -11,7 +11,7 @@
 import { availabilityOf } from './availability.js';
 import { type BuildOutcome, buildKata } from './build.js';
 import { runCases } from './checks/cases.js';
-import { runSyscallCount } from './checks/count.js';
+import { countCheckName, runSyscallCount } from './checks/count.js';
 import { type CheckOptions, EMULATION_SLOWDOWN, type RunContext } from './checks/run.js';
 import { runBudget } from './checks/timing.js';
 import type { Arch, CheckSpec, Kata } from './manifest.js';
@@ -42,7 +42,7 @@ function skippedName(spec: CheckSpec, several = false): string {
     case 'ns-per-call':
       return spec.label;
     case 'syscall-count':
-      return `${spec.syscalls.join('+')} syscall count${several ? ` (${spec.run})` : ''}`;
+      return countCheckName(spec, several);
   }
 }
 

@@ -10,16 +10,19 @@ const GROUPS: Record<string, string[]> = {
   'stat-like': ['stat', 'lstat', 'fstat', 'newfstatat', 'statx', 'access', 'faccessat', 'faccessat2'],
 };
 
+/** "*": every syscall, whatever its name (a storm made cheaper by any means, io_uring included, is still counted). */
+export const EVERY_SYSCALL = '*';
+
 /** The names a count spec's entry stands for: itself, or a group's members ("@write-like"). */
 export function expandSyscalls(names: string[]): string[] {
   return [...new Set(names.flatMap((n) => (n.startsWith('@') ? GROUPS[n.slice(1)] ?? [n] : [n])))];
 }
 
 export function isKnownGroup(name: string): boolean {
-  return !name.startsWith('@') || name.slice(1) in GROUPS;
+  return name === EVERY_SYSCALL || !name.startsWith('@') || name.slice(1) in GROUPS;
 }
 
 /** "write-like (write, writev, …)" for messages. */
 export function describeSyscalls(names: string[]): string {
-  return names.map((n) => (n.startsWith('@') ? `${n.slice(1)} (${(GROUPS[n.slice(1)] ?? []).slice(0, 4).join(', ')}, …)` : n)).join('/');
+  return names.map((n) => (n === EVERY_SYSCALL ? 'all' : n.startsWith('@') ? `${n.slice(1)} (${(GROUPS[n.slice(1)] ?? []).slice(0, 4).join(', ')}, …)` : n)).join('/');
 }

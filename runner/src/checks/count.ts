@@ -5,17 +5,18 @@ import { randomInt } from 'node:crypto';
 import type { SyscallCountCheck } from '../manifest.js';
 import type { CountRow } from '../protocol.js';
 import { type CheckResult, type SyscallFigures } from '../result.js';
-import { describeSyscalls, expandSyscalls } from '../syscall-groups.js';
+import { describeSyscalls, EVERY_SYSCALL, expandSyscalls } from '../syscall-groups.js';
 import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 /** How many of `names` the rows hold, and how many of those came from outside the learner's code. */
 export function countSyscalls(rows: CountRow[], names: string[]): { n: number; elsewhere: number; by: Map<string, number> } {
+  const every = names.includes(EVERY_SYSCALL);
   const wanted = new Set(expandSyscalls(names));
   let n = 0;
   let elsewhere = 0;
   const by = new Map<string, number>();
   for (const r of rows)
-    if (wanted.has(r.name) && !r.compat) {
+    if ((every || wanted.has(r.name)) && (every || !r.compat)) {
       n += r.n;
       elsewhere += r.elsewhere;
       by.set(r.name, (by.get(r.name) ?? 0) + r.n);
@@ -28,11 +29,17 @@ function breakdown(by: Map<string, number>): string {
   return [...by].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ');
 }
 
+/** "write+writev syscall count", "all syscalls count", with the run's name where a kata has several. */
+export function countCheckName(spec: SyscallCountCheck, several: boolean): string {
+  const what = spec.syscalls.includes(EVERY_SYSCALL) ? 'all syscalls' : `${spec.syscalls.join('+')} syscall`;
+  return `${what} count${several ? ` (${spec.run})` : ''}`;
+}
+
 export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck): Promise<CheckResult[]> {
   // A kata with several counting runs names each (they may count the same syscalls).
   const several = ctx.kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
   const base = {
-    name: `${spec.syscalls.join('+')} syscall count${several ? ` (${spec.run})` : ''}`,
+    name: countCheckName(spec, several),
     kind: 'syscall-count' as const,
     arch: ctx.arch,
     ...(spec.gradedAs === 'correctness' ? { lesson: true } : {}),
@@ -47,7 +54,8 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
   const left = leftoverResult(out, { kind: 'syscall-count', arch: ctx.arch }, 'the counting run');
   if (left) return [{ ...left, name: base.name }];
   const { n: counted, elsewhere, by } = countSyscalls(record.syscalls, spec.syscalls);
-  const what = describeSyscalls(spec.syscalls);
+  // Named kinds are said ("12 write-like … syscalls"); "*" is just "12 syscalls".
+  const what = spec.syscalls.includes(EVERY_SYSCALL) ? '' : `${describeSyscalls(spec.syscalls)} `;
   const [rule, limit, unit] =
     spec.perCall !== undefined
       ? (['exactly', Math.round(spec.perCall * calls), `${spec.perCall} per call`] as const)
@@ -59,10 +67,10 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
   const figures: SyscallFigures = { counted, limit, rule, calls, syscalls: spec.syscalls };
   const compat = record.syscalls.filter((r) => r.compat).reduce((s, r) => s + r.n, 0);
   const message = ok
-    ? `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls`
+    ? `${counted} ${what}syscall${counted === 1 ? '' : 's'} for ${calls} calls`
     : elsewhere > 0 && ownOnly
-      ? `${elsewhere} of ${counted} ${what} syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
-      : `${counted} ${what} syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${by.size > 1 || (by.size === 1 && spec.syscalls.some((n) => n.startsWith('@'))) ? ` (${breakdown(by)})` : ''}${rule === 'at most' && counted > limit && calls > 0 && counted >= calls ? ` — ${(counted / calls).toFixed(counted % calls ? 2 : 0)} per call: one syscall per item?` : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
+      ? `${elsewhere} of ${counted} ${what}syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
+      : `${counted} ${what}syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${by.size > 1 || (by.size === 1 && spec.syscalls.some((n) => n.startsWith('@') || n === EVERY_SYSCALL)) ? ` (${breakdown(by)})` : ''}${rule === 'at most' && counted > limit && calls > 0 && counted >= calls ? ` — ${(counted / calls).toFixed(counted % calls ? 2 : 0)} per call: one syscall per item?` : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
   return [
     {
       ...base,
