@@ -274,27 +274,6 @@ static void reference_three_writes(uint64_t iters)
 	}
 }
 
-/* What the agent has written so far, as the kernel counts it (wchar in
- * /proc/<agent>/io: every byte write(2), writev(2) and their siblings
- * took), or -1. The file stays open: a read is one pread. */
-static long long agent_wchar(void)
-{
-	static int fd = -1, pid = -1;
-	char text[512];
-	if (pid != kata_agent_pid()) {
-		if (fd >= 0)
-			close(fd);
-		pid = kata_agent_pid();
-		snprintf(text, sizeof(text), "/proc/%d/io", pid);
-		fd = open(text, O_RDONLY | O_CLOEXEC);
-	}
-	ssize_t n = fd < 0 ? -1 : pread(fd, text, sizeof(text) - 1, 0);
-	if (n <= 0)
-		return -1;
-	text[n] = 0;
-	const char *w = strstr(text, "wchar:");
-	return w ? strtoll(w + 6, NULL, 10) : -1;
-}
 
 /* The bytes of `n` messages of the loop: 24 + 8 each, and a body of
  * 300 * (i % 4) for message i. */
@@ -321,7 +300,7 @@ static const char *check_sent(const int64_t ret[4], uint64_t iters, int64_t befo
 	messages += (long long)iters;
 	if (kata_emulated() || iters < 1024)
 		return NULL;
-	long long now = agent_wchar(), prev = last, want = asked, n = messages;
+	long long now = kata_agent_written(), prev = last, want = asked, n = messages;
 	last = now;
 	asked = messages = 0;
 	if (now < 0 || prev < 0 || now - prev == want)

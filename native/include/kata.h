@@ -157,6 +157,11 @@ struct kata_faults {
 };
 void kata_agent_faults(struct kata_faults *out);
 
+/* What the agent has written so far, as the kernel counts it (wchar in
+ * /proc/<agent>/io: every byte write(2), writev(2) and their siblings took),
+ * or -1. For a bench's check: a timed loop that skips its writes shows. */
+long long kata_agent_written(void);
+
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
 
