@@ -1,0 +1,166 @@
+/*
+ * Driver for uring-read: uring_read() reads a range of the judge's file
+ * through an io_uring. The judge writes a file of random bytes, asks for
+ * random ranges of it (some past its end), and compares the answer and
+ * every byte of the buffer with its own pread(2) of the same range. The
+ * trace of each call must show the ring doing the read: an io_uring_enter
+ * and no read-like syscall. Errors come back as the kernel's -errno: a
+ * write-only descriptor and one that is not open give -EBADF, an offset
+ * past the end 0. The counting run (agent.c) reads a file of its own.
+ */
+#define _GNU_SOURCE
+#include "kata.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_io_uring_enter
+#define SYS_io_uring_enter 426
+#endif
+
+static int is_read_like(long nr)
+{
+	static const long names[] = { SYS_read,	 SYS_readv,    SYS_pread64, SYS_preadv,
+				      SYS_preadv2, SYS_recvfrom, SYS_recvmsg, SYS_recvmmsg };
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (names[i] == nr)
+			return 1;
+	return 0;
+}
+
+static unsigned char content[256 << 10], want[KATA_WIRE_MAX_BYTES + 64];
+
+/* A file of `size` random bytes: an unlinked file in /tmp, in the page
+ * cache once written. (Not a memfd: on tmpfs io_uring hands every read to
+ * its io-wq worker threads; a disk file's cached pages are read inline.) */
+static int make_file(size_t size)
+{
+	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = memfd_create("uring-read", MFD_CLOEXEC);
+	if (fd < 0)
+		kata_setup_failed("a temporary file (O_TMPFILE in /tmp, or memfd_create())");
+	kata_rand_bytes(content, size);
+	if (pwrite(fd, content, size, 0) != (ssize_t)size)
+		kata_setup_failed("pwrite() to the judge's file");
+	return fd;
+}
+
+/* The call's syscalls: an io_uring_enter at least, no read-like at all. */
+static void expect_ring(const char *label, const struct kata_reply *r)
+{
+	if (!r->traced)
+		return;
+	long enters = 0, reads = 0, read_nr = -1;
+	for (int i = 0; i < r->nsc; i++) {
+		const struct kata_syscall *sc = &r->sc[i];
+		if (sc->compat || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
+			continue;
+		if (sc->nr == SYS_io_uring_enter)
+			enters++;
+		else if (is_read_like(sc->nr)) {
+			reads++;
+			read_nr = sc->nr;
+		}
+	}
+	char what[160], detail[300] = "";
+	if (reads)
+		snprintf(detail, sizeof(detail), "%s: %ld call%s: the read was made by a syscall, not through the ring",
+			 kata_syscall_name(read_nr, 0), reads, reads == 1 ? "" : "s");
+	else if (!enters)
+		snprintf(detail, sizeof(detail),
+			 "no io_uring_enter during the call: an SQE the kernel was never told about was never read");
+	snprintf(what, sizeof(what), "%s: the read goes through the ring (io_uring_enter, no read-like syscall)", label);
+	kata_expect_true(what, detail[0] == 0, detail);
+}
+
+/* One read of the agent, checked against the judge's pread on `fd`.
+ * `agent_fd`, when not 0, is the descriptor number the agent uses instead. */
+static void one_read(const char *label, int fd, int agent_fd, off_t off, size_t len, long expected)
+{
+	memset(want, 0xa5, len);
+	if (expected == KATA_ANY) {
+		ssize_t n = pread(fd, want, len, off);
+		expected = n < 0 ? -errno : n;
+		if (n < 0)
+			memset(want, 0xa5, len);
+	}
+	struct kata_args a = { .arg = { (int64_t)off, (int64_t)len, agent_fd }, .out_cap = len, .fd = { fd }, .nfd = 1 };
+	const struct kata_reply *r = kata_call("read", &a);
+	if (r->ret[0] == -1000)
+		kata_setup_failed("the agent's buffer");
+	char what[200];
+	snprintf(what, sizeof(what), "%s: uring_read() return value (bytes, or -errno)", label);
+	kata_expect_i64(what, expected, r->ret[0]);
+	snprintf(what, sizeof(what), "%s: the buffer (the bytes pread gives, 0xa5 where nothing was read)", label);
+	kata_expect_bytes(what, want, len, r->out, r->out_len);
+	snprintf(what, sizeof(what), "%s: nothing written past the buffer's %zu bytes", label, len);
+	kata_expect_true(what, r->ret[1] == 0, "uring_read() wrote past the end of the buffer it was given");
+	expect_ring(label, r);
+}
+
+#define READS 6
+
+static void range_case(void)
+{
+	size_t size = kata_rand_range(20 << 10, sizeof(content));
+	int fd = make_file(size);
+	kata_note("a file of %zu random bytes; %d reads at random offsets, of random lengths (up to 96 KiB), "
+		  "the last one across the end of the file", size, READS);
+	for (int i = 1; i <= READS; i++) {
+		size_t len = kata_rand_range(1, i <= 2 ? 4096 : KATA_WIRE_MAX_BYTES);
+		off_t off = (off_t)kata_rand_range(0, size - 1);
+		if (i == READS)
+			off = (off_t)(size - kata_rand_range(1, len < size ? len : size));
+		char label[96];
+		snprintf(label, sizeof(label), "read %d (%zu bytes at offset %lld)", i, len, (long long)off);
+		one_read(label, fd, 0, off, len, KATA_ANY);
+	}
+	close(fd);
+}
+
+static void errors_case(void)
+{
+	size_t size = kata_rand_range(4096, 64 << 10);
+	int fd = make_file(size);
+	char path[64], label[128];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int wronly = open(path, O_WRONLY | O_CLOEXEC);
+	if (wronly < 0)
+		kata_setup_failed("open() of the judge's file write-only");
+	kata_note("a file of %zu bytes: a read past its end, a write-only descriptor of it, a descriptor number "
+		  "that is not open", size);
+
+	off_t past = (off_t)(size + kata_rand_range(0, 8192));
+	snprintf(label, sizeof(label), "offset %lld, past the end of a %zu-byte file", (long long)past, size);
+	one_read(label, fd, 0, past, kata_rand_range(1, 4096), KATA_ANY);
+
+	snprintf(label, sizeof(label), "a write-only descriptor");
+	one_read(label, wronly, 0, 0, kata_rand_range(1, 4096), KATA_ANY);
+
+	snprintf(label, sizeof(label), "descriptor 1000, not open");
+	one_read(label, fd, 1000, 0, kata_rand_range(1, 4096), -EBADF);
+
+	off_t off = (off_t)kata_rand_range(0, size - 1);
+	snprintf(label, sizeof(label), "then a good read (offset %lld)", (long long)off);
+	one_read(label, fd, 0, off, kata_rand_range(1, 4096), KATA_ANY);
+	close(wronly);
+	close(fd);
+}
+
+const struct kata_case kata_cases[] = {
+	{ "range", range_case, 0 },
+	{ "errors", errors_case, 0 },
+	{ 0 },
+};
+const struct kata_bench kata_benches[] = { { 0 } };
+const struct kata_count kata_counts[] = {
+	{ "reads", "read-loop", NULL },
+	{ 0 },
+};
