@@ -379,6 +379,14 @@ static void nonblocking_pipe(void)
 			  t.eagain_writes, t.short_writes, t.waits, t.eintr_waits,
 			  r->nsc_total > r->nsc ? " (in the first 256 syscalls)" : "");
 	check_delivery(r, sent, len);
+	/* Nor cleared for the while: blocking writes would never meet -EAGAIN, which is the lesson. */
+	for (int i = 0; r->traced && i < r->nsc; i++)
+		if (r->sc[i].nr == SYS_fcntl && (long)r->sc[i].arg[0] == KATA_AGENT_FD_BASE && (long)r->sc[i].arg[1] == F_SETFL) {
+			kata_expect_true("the descriptor stays non-blocking throughout", 0,
+					 "write_all() changed the harness's descriptor's flags (fcntl F_SETFL) during the call: "
+					 "a blocking write never meets -EAGAIN; wait for room with poll() instead");
+			break;
+		}
 	kata_expect_true("the descriptor is still non-blocking", flags >= 0 && (flags & O_NONBLOCK),
 			 "write_all() cleared O_NONBLOCK on the harness's descriptor (fcntl F_SETFL): that changes the "
 			 "caller's file, not just your loop. Wait for room with poll() instead");

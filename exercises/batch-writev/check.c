@@ -121,9 +121,17 @@ static void expect_one_writev(const struct kata_reply *r, const struct message *
 	if (writevs == 1) {
 		snprintf(what, sizeof(what), "message %d: writev's descriptor", index);
 		kata_expect_i64(what, KATA_AGENT_FD_BASE, fd);
-		snprintf(what, sizeof(what), "message %d: writev's iovcnt (1 to 3, an iovec per part)", index);
-		snprintf(detail, sizeof(detail), "iovcnt %ld for three parts", iovcnt);
-		kata_expect_true(what, iovcnt >= 1 && iovcnt <= 3, detail);
+		/* An iovec per non-empty part at least: fewer means the parts were copied together first. */
+		long parts = (m->hl > 0) + (m->bl > 0) + (m->tl > 0);
+		snprintf(what, sizeof(what), "message %d: writev's iovcnt (an iovec per part)", index);
+		if (iovcnt < parts)
+			snprintf(detail, sizeof(detail),
+				 "iovcnt %ld for %ld non-empty parts: the parts were copied into fewer buffers first, every "
+				 "byte once more; writev gathers them from where they are",
+				 iovcnt, parts);
+		else
+			snprintf(detail, sizeof(detail), "iovcnt %ld for three parts", iovcnt);
+		kata_expect_true(what, iovcnt >= parts && iovcnt >= 1 && iovcnt <= 3, detail);
 	}
 }
 

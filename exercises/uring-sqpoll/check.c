@@ -133,13 +133,14 @@ static void reads_case(void)
 		kata_note("not traced here: io_uring_enter not counted");
 		return;
 	}
-	long enters = 0, setups = 0, reads = 0, read_nr = -1;
+	long enters = 0, setups = 0, reads = 0, read_nr = -1, sqpoll = 0;
 	for (int i = 0; i < r->nsc; i++) {
 		const struct kata_syscall *sc = &r->sc[i];
 		if (sc->compat)
 			continue;
 		enters += sc->nr == SYS_io_uring_enter;
 		setups += sc->nr == SYS_io_uring_setup;
+		sqpoll += sc->nr == SYS_io_uring_setup && (sc->looked & (1u << 1) /* IORING_SETUP_SQPOLL */);
 		if (is_read_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
 			reads++;
 			read_nr = sc->nr;
@@ -154,6 +155,10 @@ static void reads_case(void)
 		 read_nr >= 0 ? kata_syscall_name(read_nr, 0) : "read", reads);
 	kata_expect_true("no read(2), pread(2) or sibling", reads == 0, detail);
 	kata_expect_i64("io_uring_setup calls", 1, setups);
+	kata_expect_true("the ring was set up with IORING_SETUP_SQPOLL", setups != 1 || sqpoll == 1,
+			 "io_uring_setup's params.flags did not ask for IORING_SETUP_SQPOLL: without the kernel's polling "
+			 "thread every submission needs an io_uring_enter (a big batch makes few, but that is uring-batch's "
+			 "lesson)");
 	snprintf(detail, sizeof(detail), "io_uring_enter: %s%ld calls for %u reads, expected at most %d: with "
 		 "IORING_SETUP_SQPOLL the kernel's thread takes the SQEs off the ring; enter only when the SQ flags "
 		 "say IORING_SQ_NEED_WAKEUP (io_uring_submit() does that), and reap with io_uring_peek_cqe()",

@@ -101,6 +101,9 @@ struct kata_syscall {
 	uint64_t ip;               /* the address after the instruction that made it */
 	enum kata_origin origin;
 	int in_probe;              /* made from the learner's code inlined into a probe */
+	/* What the judge read in the agent's memory as the syscall returned, for
+	 * calls whose arguments live there: io_uring_setup's params.flags. */
+	uint64_t looked;
 };
 
 #define KATA_MAX_TRACED 256

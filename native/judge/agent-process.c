@@ -238,6 +238,14 @@ static void on_syscall_stop(pid_t t)
 		if (slot >= 0 && slot < window_n && window[slot].tid == t) {
 			window[slot].ret = info.exit.rval;
 			window[slot].returned = 1;
+			/* io_uring_setup(entries, params): the flags asked for (params + 8), read
+			 * while the agent is stopped, so a kata can see what ring was made. */
+			if (!window[slot].compat && window[slot].nr == SYS_io_uring_setup) {
+				uint32_t flags = 0;
+				struct iovec local = { &flags, sizeof(flags) }, remote = { (void *)(uintptr_t)(window[slot].arg[1] + 8), sizeof(flags) };
+				if (process_vm_readv(t, &local, 1, &remote, 1, 0) == (ssize_t)sizeof(flags))
+					window[slot].looked = flags;
+			}
 		}
 		/* An error return (-4095..-1), for `syscall-katas trace`'s errors column. */
 		if (window_hist && pending[p].row >= 0 && pending[p].row < window_hist->nrows) {
@@ -561,6 +569,7 @@ static void start_agent(const char *arg)
 	plan.guest = cfg.emulator ? exe : NULL;
 	plan.uid = uid;
 	plan.grading = cfg.grading;
+	plan.io_uring = cfg.io_uring;
 	plan.emulated = cfg.emulator != NULL;
 	plan.timeout_s = cfg.call_timeout_s;
 	/* seccomp refuses, ptrace observes: both in traced runs. A timed run has
@@ -910,6 +919,41 @@ static void read_reply(ssize_t n, const char *name)
 	reply.out_len = r->out_len;
 }
 
+/*
+ * The io_uring katas: the descriptors the judge passed are used through the
+ * ring only. A syscall of the agent's that names one (a read, a write, an
+ * mmap of it, splice, fcntl...) is a way around the ring; only looking at it
+ * (fstat), registering it, and closing it are not. The runtime's own calls
+ * (it closes the descriptors after the call) are not the learner's.
+ */
+static void expect_ring_only(const struct kata_args *a)
+{
+	if (!a || a->nfd <= 0)
+		return;
+	for (int i = 0; i < window_n; i++) {
+		const struct kata_syscall *s = &window[i];
+		uint64_t at = s->ip - KATA_SYSCALL_INSN_BYTES;
+		if (s->compat || (cfg.runtime_hi > cfg.runtime_lo && at >= cfg.runtime_lo && at < cfg.runtime_hi))
+			continue;
+		long nr = s->nr;
+		if (nr == SYS_io_uring_setup || nr == SYS_io_uring_enter || nr == SYS_io_uring_register || nr == SYS_close ||
+		    nr == SYS_fstat || nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_lseek)
+			continue;
+		int64_t fd = nr == SYS_mmap ? (int64_t)s->arg[4] : (int64_t)s->arg[0];
+		if (fd < KATA_AGENT_FD_BASE || fd >= KATA_AGENT_FD_BASE + a->nfd)
+			continue;
+		char detail[240];
+		const char *what = kata_syscall_name(nr, 0);
+		snprintf(detail, sizeof(detail),
+			 "it made %s() on descriptor %lld, one the judge passed: in this kata every operation on them is an "
+			 "SQE the kernel runs from the ring (%s)",
+			 what ? what : "a syscall", (long long)fd,
+			 nr == SYS_mmap ? "a mapping of the file is a way around the ring, not through it" : "not a syscall of your own");
+		kata_expect_true("the judge's descriptors are used through the ring only", 0, detail);
+		return;
+	}
+}
+
 const struct kata_reply *kata_call(const char *name, const struct kata_args *a)
 {
 	ensure_agent();
@@ -926,6 +970,8 @@ const struct kata_reply *kata_call(const char *name, const struct kata_args *a)
 	reply.sc = window;
 	reply.nsc = window_n;
 	reply.nsc_total = window_total;
+	if (cfg.io_uring && A.traced)
+		expect_ring_only(a);
 	return &reply;
 }
 

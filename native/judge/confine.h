@@ -16,6 +16,7 @@ struct confine_plan {
 	const char *guest;   /* under an emulator, the program it runs (in dir) */
 	uid_t uid;           /* the agent's uid (a fresh one when the judge is root) */
 	int grading;         /* refuse the 32-bit ABI */
+	int io_uring;        /* allow io_uring (else it is refused: a way around every count) */
 	int emulated;
 	double timeout_s;    /* RLIMIT_CPU follows it */
 	pid_t judge;

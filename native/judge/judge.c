@@ -603,7 +603,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: judge --agent=EXE [--learner-text=LO-HI] [--runtime-text=LO-HI] [--own-syscalls=IP,...]\n"
-		"             [--probe-syscalls=IP,...] [--emulator=QEMU] [--nostdlib]\n"
+		"             [--probe-syscalls=IP,...] [--emulator=QEMU] [--nostdlib] [--io-uring]\n"
 		"             [--grading] [--call-timeout-ms=N] list | cases <seed> | bench <seed> <name> <epochs> [reference]\n"
 		"             | count <seed> <name> <iterations> | trace <seed> <case>\n"
 		"(the runner calls this; `syscall-katas check <id>` is the way to check a kata)\n");
@@ -662,6 +662,8 @@ int main(int argc, char **argv)
 			cfg.nostdlib = 1;
 		else if (!strcmp(a, "--grading"))
 			cfg.grading = 1;
+		else if (!strcmp(a, "--io-uring"))
+			cfg.io_uring = 1;
 		else if (!strncmp(a, "--call-timeout-ms=", 18))
 			cfg.call_timeout_s = atof(a + 18) / 1000;
 		else

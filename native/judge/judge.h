@@ -24,6 +24,7 @@ struct agent_config {
 	uint64_t own[4096], probe[4096];
 	int nown, nprobe;
 	int grading;                  /* refuse the 32-bit ABI */
+	int io_uring;                 /* the kata is about io_uring: the agent may set up rings */
 	double call_timeout_s;
 };
 

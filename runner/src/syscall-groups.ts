@@ -4,7 +4,8 @@
 // kernel's, as the judge reports them for the agent's arch.
 const GROUPS: Record<string, string[]> = {
   'write-like': ['write', 'writev', 'pwrite64', 'pwritev', 'pwritev2', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'splice', 'vmsplice', 'copy_file_range', 'tee'],
-  'read-like': ['read', 'readv', 'pread64', 'preadv', 'preadv2', 'recvfrom', 'recvmsg', 'recvmmsg'],
+  // splice and friends move data into the caller or another descriptor: reads too.
+  'read-like': ['read', 'readv', 'pread64', 'preadv', 'preadv2', 'recvfrom', 'recvmsg', 'recvmmsg', 'splice', 'vmsplice', 'tee', 'sendfile', 'copy_file_range'],
   'memory': ['mmap', 'munmap', 'mremap', 'brk', 'mprotect', 'madvise'],
   'open-like': ['open', 'openat', 'openat2', 'creat'],
   'stat-like': ['stat', 'lstat', 'fstat', 'newfstatat', 'statx', 'access', 'faccessat', 'faccessat2'],

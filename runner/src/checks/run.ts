@@ -67,6 +67,7 @@ export async function runJudge(ctx: RunContext, args: string[], opts: Omit<RunRe
     ...(ctx.emulator ? [`--emulator=${which(ctx.emulator) ?? ctx.emulator}`] : []),
     ...(ctx.nostdlib ? ['--nostdlib'] : []),
     ...(ctx.options.guard ? ['--grading'] : []),
+    ...((ctx.kata.requires ?? []).includes('io_uring') ? ['--io-uring'] : []),
     `--call-timeout-ms=${Math.round(ctx.timeoutMs)}`,
   ];
   // The supervisor's own timeout covers every case's agent, one after another.
