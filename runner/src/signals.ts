@@ -17,6 +17,12 @@ const signalWords: Record<string, string> = {
 };
 
 /** What a fatal signal usually means, in words. */
+const signalNames = new Map<number, string>(Object.entries(os.constants.signals).map(([n, v]) => [v as number, n]));
+/** 11 -> "SIGSEGV". */
+export function signalName(n: number): NodeJS.Signals {
+  return (signalNames.get(n) ?? `SIG${n}`) as NodeJS.Signals;
+}
+
 export function signalMeaning(signal: string): string {
   return signalWords[signal] ?? 'a fatal signal';
 }

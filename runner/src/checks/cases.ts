@@ -2,13 +2,8 @@
 import type { CasesCheck } from '../manifest.js';
 import { type HarnessRecord } from '../protocol.js';
 import { type CheckResult } from '../result.js';
-import { signalMeaning, withErrnoName } from '../signals.js';
-import os from 'node:os';
+import { signalMeaning, signalName, withErrnoName } from '../signals.js';
 
-const signalNames = new Map<number, string>(Object.entries(os.constants.signals).map(([n, v]) => [v as number, n]));
-function signalName(n: number): NodeJS.Signals {
-  return (signalNames.get(n) ?? `SIG${n}`) as NodeJS.Signals;
-}
 import { abnormalEnd, type CrashRecord, crashClause, crashLocation, crashDetails, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 function formatValue(kind: string, value: string): string {

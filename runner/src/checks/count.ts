@@ -6,6 +6,7 @@ import type { SyscallCountCheck } from '../manifest.js';
 import type { CountRow } from '../protocol.js';
 import { type CheckResult, type SyscallFigures } from '../result.js';
 import { describeSyscalls, EVERY_SYSCALL, expandSyscalls } from '../syscall-groups.js';
+import { signalMeaning, signalName } from '../signals.js';
 import { abnormalEnd, leftoverResult, newSeed, outputDetails, type RunContext, runJudge, tampered } from './run.js';
 
 /** How many of `names` the rows hold, and how many of those came from outside the learner's code. */
@@ -50,7 +51,20 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
   const record = channel.records.find((r) => r.t === 'count');
   const ended = channel.records.find((r) => r.t === 'agent' || r.t === 'crash');
   if (bad || !record || record.t !== 'count')
-    return [{ ...base, status: 'fail', message: bad ?? (ended ? 'the program did not survive the counting run' : 'the counting run did not finish'), details: outputDetails(out) }];
+    return [
+      {
+        ...base,
+        status: 'fail',
+        message:
+          bad ??
+          (ended?.t === 'crash'
+            ? `crashed with ${signalName(ended.signal)} during the counting run: ${signalMeaning(signalName(ended.signal))}`
+            : ended
+              ? 'the program did not survive the counting run'
+              : 'the counting run did not finish'),
+        details: outputDetails(out),
+      },
+    ];
   const left = leftoverResult(out, { kind: 'syscall-count', arch: ctx.arch }, 'the counting run');
   if (left) return [{ ...left, name: base.name }];
   const { n: counted, elsewhere, by } = countSyscalls(record.syscalls, spec.syscalls);
