@@ -134,15 +134,12 @@ static long drops_of(int s)
 
 static int is_write_like(long nr)
 {
-	return nr == SYS_write || nr == SYS_writev || nr == SYS_pwrite64 || nr == SYS_pwritev || nr == SYS_pwritev2 ||
-	       nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg || nr == SYS_splice || nr == SYS_vmsplice ||
-	       nr == SYS_sendfile || nr == SYS_tee;
+	return kata_is_write_like(nr);
 }
 
 static int is_read_like(long nr)
 {
-	return nr == SYS_read || nr == SYS_readv || nr == SYS_pread64 || nr == SYS_preadv || nr == SYS_preadv2 ||
-	       nr == SYS_recvfrom || nr == SYS_recvmsg || nr == SYS_recvmmsg;
+	return kata_is_read_like(nr);
 }
 
 /* The traced calls against ceil(n/64) + 1: the count, the names, the budget. */

@@ -180,9 +180,7 @@ static void reader_finish(void)
 
 static int is_write_like(long nr)
 {
-	return nr == SYS_write || nr == SYS_writev || nr == SYS_pwrite64 || nr == SYS_pwritev || nr == SYS_pwritev2 ||
-	       nr == SYS_sendto || nr == SYS_sendmsg || nr == SYS_sendmmsg || nr == SYS_splice ||
-	       nr == SYS_vmsplice || nr == SYS_sendfile || nr == SYS_tee;
+	return kata_is_write_like(nr);
 }
 
 static int is_wait(long nr)

@@ -28,14 +28,7 @@
 
 static int is_write_like(long nr)
 {
-	static const long names[] = {
-		SYS_write,  SYS_writev,	  SYS_pwrite64, SYS_pwritev, SYS_pwritev2,	 SYS_sendto, SYS_sendmsg,
-		SYS_sendmmsg, SYS_sendfile, SYS_splice, SYS_vmsplice, SYS_copy_file_range, SYS_tee,
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (names[i] == nr)
-			return 1;
-	return 0;
+	return kata_is_write_like(nr);
 }
 
 /* ---- one message ---------------------------------------------------------- */

@@ -52,11 +52,7 @@ static unsigned long long offsets[2048];
 
 static int is_read_like(long nr)
 {
-	static const long names[] = { SYS_read, SYS_readv, SYS_pread64, SYS_preadv, SYS_preadv2, SYS_recvfrom, SYS_recvmsg, SYS_recvmmsg };
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (names[i] == nr)
-			return 1;
-	return 0;
+	return kata_is_read_like(nr);
 }
 
 static int random_file(void)

@@ -211,6 +211,12 @@ void kata_setup_failed(const char *what) __attribute__((noreturn));
 /* Free text shown with the case's result (e.g. the inputs used). */
 void kata_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Whether syscall `nr` (64-bit ABI) moves data out of, or into, the
+ * process: the runner's @write-like and @read-like groups
+ * (runner/src/syscall-groups.ts), once for every driver. */
+int kata_is_write_like(long nr);
+int kata_is_read_like(long nr);
+
 /* The syscall's name on the agent's architecture ("write"), or NULL. */
 const char *kata_syscall_name(long nr, int compat);
 

@@ -4,6 +4,7 @@
  * judge is built (runner/src/build.ts): KATA_SC(name, nr) for the native ABI,
  * KATA_SC32(name, nr) for x86-64's 32-bit one.
  */
+#include <string.h>
 #include "kata.h"
 
 #include <stddef.h>
@@ -34,4 +35,29 @@ const char *kata_syscall_name(long nr, int compat)
 		if (s->nr == nr)
 			return s->name;
 	return NULL;
+}
+
+/* Kept equal to runner/src/syscall-groups.ts (a unit test compares them). */
+static const char *const write_like[] = { "write", "writev", "pwrite64", "pwritev", "pwritev2", "sendto", "sendmsg",
+					  "sendmmsg", "sendfile", "splice", "vmsplice", "copy_file_range", "tee", NULL };
+static const char *const read_like[] = { "read", "readv", "pread64", "preadv", "preadv2", "recvfrom", "recvmsg", "recvmmsg",
+					 "splice", "vmsplice", "tee", "sendfile", "copy_file_range", NULL };
+
+static int in_group(const char *const *group, long nr)
+{
+	const char *name = kata_syscall_name(nr, 0);
+	for (int i = 0; name && group[i]; i++)
+		if (strcmp(group[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int kata_is_write_like(long nr)
+{
+	return in_group(write_like, nr);
+}
+
+int kata_is_read_like(long nr)
+{
+	return in_group(read_like, nr);
 }

@@ -73,3 +73,15 @@ describe('parseChannel', () => {
     expect(p.records).toHaveLength(1);
   });
 });
+
+describe('the syscall groups', () => {
+  it('are the same in the runner and in the judge library (native/judge/syscall-names.c)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { expandSyscalls } = await import('../src/syscall-groups.js');
+    const c = readFileSync(path.join(import.meta.dirname, '..', '..', 'native', 'judge', 'syscall-names.c'), 'utf8');
+    const list = (name: string) => [...(new RegExp(`${name}\\[\\] = \\{([^}]*)\\}`).exec(c)?.[1] ?? '').matchAll(/"(\w+)"/g)].map((m) => m[1]).sort();
+    expect(list('write_like')).toEqual(expandSyscalls(['@write-like']).sort());
+    expect(list('read_like')).toEqual(expandSyscalls(['@read-like']).sort());
+  });
+});
