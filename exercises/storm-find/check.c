@@ -113,24 +113,23 @@ static size_t draw_events(struct event *ev, size_t n, unsigned char *wire)
 
 /* ---- the agent's files ---------------------------------------------------------- */
 
-static void agent_path(char *out, size_t cap, const char *name)
-{
-	snprintf(out, cap, "/proc/%d/cwd/%s", kata_agent_pid(), name);
-}
-
-/* The agent's file `name`: 1 and its bytes (malloc'd), or 0 if there is none. */
+/* The agent's file `name`: 1 and its bytes (malloc'd), or 0 if there is none.
+ * Read through kata_agent_file(): never through a link the program planted. */
 static int read_agent_file(const char *name, char **data, size_t *len)
 {
-	char path[256];
-	agent_path(path, sizeof(path), name);
 	*data = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		kata_setup_failed("opening a file in the agent's directory");
+	int fd = kata_agent_file(name, O_RDONLY, 0);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd == -ELOOP || fd == -EINVAL) {
+		char why[200];
+		snprintf(why, sizeof(why), "%s is a link or not a regular file: the log must be a file the program wrote", name);
+		kata_expect_true("the log is a regular file in the program's own directory", 0, why);
+		return 0;
 	}
+	if (fd < 0)
+		kata_setup_failed("opening a file in the agent's directory");
 	size_t cap = 1 << 16;
 	char *buf = malloc(cap);
 	ssize_t r;
@@ -146,18 +145,12 @@ static int read_agent_file(const char *name, char **data, size_t *len)
 	return 1;
 }
 
-/* The judge puts a file in the agent's directory, owned as the directory is (the agent's uid). */
+/* The judge puts a file in the agent's directory, owned by the agent's uid. */
 static void write_agent_file(const char *name, const char *data, size_t len)
 {
-	char path[256], dir[256];
-	agent_path(path, sizeof(path), name);
-	snprintf(dir, sizeof(dir), "/proc/%d/cwd", kata_agent_pid());
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	struct stat st;
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || stat(dir, &st) != 0)
+	int fd = kata_agent_file(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
 		kata_setup_failed("writing a file into the agent's directory");
-	if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0)
-		kata_setup_failed("fchown() of a file in the agent's directory");
 	close(fd);
 }
 

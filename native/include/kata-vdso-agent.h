@@ -69,14 +69,6 @@ static inline unsigned long *kata_vdso_ehdr_entry(const struct kata_call *c)
 	return kata_vdso_ehdr_entry_in(c->auxv);
 }
 
-/* What the learner's code will find as the vDSO: `base` (0 for none). */
-static inline void kata_vdso_set_ehdr(const struct kata_call *c, unsigned long base)
-{
-	unsigned long *e = kata_vdso_ehdr_entry(c);
-	if (e)
-		e[1] = base;
-}
-
 /*
  * A process without a vDSO: AT_SYSINFO_EHDR becomes 0 and the kernel's image
  * is unmapped, so code that kept or guessed its address faults instead of
@@ -105,11 +97,6 @@ static inline unsigned long kata_vdso_hide_in(unsigned long *auxv)
 		kata_raw_syscall2(KATA_NR_MUNMAP, (long)base, (long)((end + 4095) & ~4095ul));
 	}
 	return base;
-}
-
-static inline unsigned long kata_vdso_hide(const struct kata_call *c)
-{
-	return kata_vdso_hide_in(c->auxv);
 }
 
 #endif

@@ -160,6 +160,16 @@ struct kata_faults {
 };
 void kata_agent_faults(struct kata_faults *out);
 
+/*
+ * A file in the agent's own directory, opened by the judge: by the path the
+ * judge made it at (never the agent's cwd, which the agent may change),
+ * without following a link the agent planted (O_NOFOLLOW), and only if it is
+ * a regular file. A file the judge creates (O_CREAT) is handed to the agent's
+ * uid. The descriptor, or -errno (-ENOENT: there is none; -ELOOP/-EINVAL: it
+ * is a link or not a regular file: the learner's doing, to report as such).
+ */
+int kata_agent_file(const char *name, int flags, unsigned mode);
+
 /* What the agent has written so far, as the kernel counts it (wchar in
  * /proc/<agent>/io: every byte write(2), writev(2) and their siblings took),
  * or -1. For a bench's check: a timed loop that skips its writes shows. */

@@ -1034,6 +1034,33 @@ void kata_agent_faults(struct kata_faults *out)
 	}
 }
 
+int kata_agent_file(const char *name, int flags, unsigned mode)
+{
+	ensure_agent();
+	if (strchr(name, '/'))
+		return -EINVAL; /* a name in that directory, nothing below or above it */
+	int dir = open(A.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dir < 0)
+		return -errno;
+	int fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, (mode_t)mode);
+	int err = errno;
+	close(dir);
+	if (fd < 0)
+		return -err;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL; /* a FIFO, a device, a directory: not the file asked for */
+	}
+	if ((flags & O_CREAT) && geteuid() == 0 && st.st_uid == 0 && fchown(fd, A.uid, A.uid) != 0) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 long long kata_agent_written(void)
 {
 	/* Kept open per agent: a reading is one pread (the checks run inside the timing window). */
