@@ -175,6 +175,24 @@ int kata_agent_file(const char *name, int flags, unsigned mode);
  * or -1. For a bench's check: a timed loop that skips its writes shows. */
 long long kata_agent_written(void);
 
+/* The agent's io_uring instances, as the kernel holds them (uring-info.c:
+ * /proc/<agent>/fdinfo of each ring descriptor): what the kernel consumed
+ * and posted, its SQPOLL thread, what is registered. Fields a kernel does not
+ * show are -1; files[] and bufs[] hold the first KATA_URING_LISTED entries. */
+#define KATA_URING_LISTED 8
+struct kata_uring_info {
+	int fd;
+	long sq_head, sq_tail, cq_tail;
+	int sq_thread;
+	int user_files, user_bufs;
+	char files[KATA_URING_LISTED][128];
+	struct {
+		uint64_t addr, len;
+	} bufs[KATA_URING_LISTED];
+};
+/* Fills up to cap rings; returns how many, or -1 if the agent's fds cannot be read. */
+int kata_agent_urings(struct kata_uring_info *out, int cap);
+
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
 
