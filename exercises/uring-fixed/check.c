@@ -31,39 +31,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* ---- the SQE array, as the judge reads it -------------------------------- */
-
-/* Reads the agent's SQE array (the io_uring mapping at IORING_OFF_SQES)
- * into buf; returns the number of SQEs, 0 if there is none, -1 if unreadable. */
-static long agent_sqes(struct io_uring_sqe *buf, size_t cap)
-{
-	char path[64], line[512];
-	snprintf(path, sizeof(path), "/proc/%d/maps", kata_agent_pid());
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	long found = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi, off;
-		if (sscanf(line, "%lx-%lx %*s %lx", &lo, &hi, &off) != 3 || !strstr(line, "io_uring"))
-			continue;
-		if (off != IORING_OFF_SQES)
-			continue;
-		size_t len = hi - lo < cap * sizeof(*buf) ? hi - lo : cap * sizeof(*buf);
-		long n = kata_agent_read(lo, buf, len);
-		found = n < 0 ? -1 : n / (long)sizeof(*buf);
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
 static struct io_uring_sqe sqes[4096];
 
 static void expect_fixed_sqes(const char *label, int file_index, const uint64_t *offsets, unsigned asked)
 {
 	char what[160], detail[400];
-	long n = agent_sqes(sqes, sizeof(sqes) / sizeof(*sqes));
+	long n = kata_agent_sqes(sqes, sizeof(sqes));
 	snprintf(what, sizeof(what), "%s: the ring's SQEs (read from the agent's SQE array) are READ_FIXED on a registered file",
 		 label);
 	if (n < 0) {

@@ -192,6 +192,11 @@ struct kata_uring_info {
 };
 /* Fills up to cap rings; returns how many, or -1 if the agent's fds cannot be read. */
 int kata_agent_urings(struct kata_uring_info *out, int cap);
+/* The agent's SQE array (the mapping at IORING_OFF_SQES of its first ring in
+ * /proc/<agent>/maps), copied into buf (up to cap bytes) as the agent's memory
+ * holds it: the number of 64-byte SQEs, 0 if there is no such mapping, -1 if
+ * unreadable. What the learner's code wrote, so only evidence beside fdinfo's. */
+long kata_agent_sqes(void *buf, size_t cap);
 
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);

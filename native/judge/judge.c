@@ -401,6 +401,18 @@ static void list_tables(void)
 		rec_str(&o, c == kata_counts ? "" : ",");
 		rec_jstr(&o, c->name);
 	}
+	/* Which agent loop each bench and count drives: the runner holds a timed
+	 * run to the count of the same loop. */
+	rec_str(&o, "],\"benchLoops\":[");
+	for (const struct kata_bench *b = kata_benches; b->name; b++) {
+		rec_str(&o, b == kata_benches ? "" : ",");
+		rec_jstr(&o, b->agent_loop);
+	}
+	rec_str(&o, "],\"countLoops\":[");
+	for (const struct kata_count *c = kata_counts; c->name; c++) {
+		rec_str(&o, c == kata_counts ? "" : ",");
+		rec_jstr(&o, c->agent_loop);
+	}
 	rec_str(&o, "]");
 	rec_send(&o);
 }

@@ -13,6 +13,7 @@
 #include "kata.h"
 
 #include <dirent.h>
+#include <linux/io_uring.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,27 @@ int kata_agent_urings(struct kata_uring_info *out, int cap)
 	}
 	closedir(d);
 	return n;
+}
+
+long kata_agent_sqes(void *buf, size_t cap)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", kata_agent_pid());
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	long found = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi, off;
+		/* The SQE array is its own mapping of the ring at IORING_OFF_SQES
+		 * (its own mmap offset), even where the rings share one (FEAT_SINGLE_MMAP). */
+		if (sscanf(line, "%lx-%lx %*s %lx", &lo, &hi, &off) != 3 || !strstr(line, "io_uring") || off != IORING_OFF_SQES)
+			continue;
+		size_t len = hi - lo < cap ? hi - lo : cap;
+		long n = kata_agent_read(lo, buf, len);
+		found = n < 0 ? -1 : n / 64;
+		break;
+	}
+	fclose(f);
+	return found;
 }

@@ -104,7 +104,7 @@ export interface BuildOutcome {
   ranges?: CodeRanges;
   nostdlib?: boolean;
   /** The driver's tables, as the judge lists them. */
-  tables?: { cases: string[]; benches: string[]; counts: string[] };
+  tables?: { cases: string[]; benches: string[]; counts: string[]; benchLoops?: string[]; countLoops?: string[] };
   /** compile, symbols, instructions: each pass or fail with the reason. */
   checks: CheckResult[];
   cached: boolean;
@@ -267,8 +267,8 @@ async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: 
   if (r.code !== 0) return { error: r.stderr };
   const list = await runTool(exe, ['list']);
   try {
-    const t = JSON.parse(list.stdout.trim()) as { cases: string[]; benches: string[]; counts: string[] };
-    return { exe, tables: { cases: t.cases, benches: t.benches, counts: t.counts } };
+    const t = JSON.parse(list.stdout.trim()) as NonNullable<BuildOutcome['tables']>;
+    return { exe, tables: { cases: t.cases, benches: t.benches, counts: t.counts, benchLoops: t.benchLoops, countLoops: t.countLoops } };
   } catch {
     return { error: `the judge does not list its tables: ${list.stderr.trim() || list.stdout.trim()}` };
   }

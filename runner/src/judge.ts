@@ -59,6 +59,7 @@ export function runContext(kata: Kata, arch: Arch, build: BuildOutcome, options:
     emulator: tc.emulator,
     timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
     options,
+    tables: build.tables,
   };
 }
 

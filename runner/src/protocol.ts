@@ -55,7 +55,7 @@ export type HarnessRecord =
     }
   | { t: 'count'; name: string; calls: number; traced: boolean; total: number; elsewhere: number; syscalls: CountRow[] }
   | { t: 'crash'; case: string; signal: number; addr: string; pc: string; sp: string; learnerOffset?: string; mainThread: boolean; stack?: 'inside' | 'outside' | 'unknown' }
-  | { t: 'tables'; cases: string[]; benches: string[]; counts: string[] }
+  | { t: 'tables'; cases: string[]; benches: string[]; counts: string[]; benchLoops?: string[]; countLoops?: string[] }
   | { t: 'done' };
 
 export interface ParsedChannel {
