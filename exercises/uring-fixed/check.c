@@ -158,6 +158,7 @@ static void expect_read_syscalls(const char *label, const struct kata_reply *r, 
 
 static void blocks_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ_FIXED, "IORING_OP_READ_FIXED");
 	int fd = memfd_create("uring-fixed", MFD_CLOEXEC);
 	if (fd < 0)
 		kata_setup_failed("memfd_create()");

@@ -92,6 +92,7 @@ static void expect_nops_in_array(const char *label, unsigned n, unsigned entries
 
 static void batches_case(void)
 {
+	kata_require_uring_op(IORING_OP_NOP, "IORING_OP_NOP");
 	unsigned entries = 8u << kata_rand_range(0, 3);
 	kata_note("a ring of %u entries", entries);
 	struct kata_args sa = { .arg = { entries } };

@@ -197,6 +197,11 @@ int kata_agent_urings(struct kata_uring_info *out, int cap);
  * holds it: the number of 64-byte SQEs, 0 if there is no such mapping, -1 if
  * unreadable. What the learner's code wrote, so only evidence beside fdinfo's. */
 long kata_agent_sqes(void *buf, size_t cap);
+/* Whether this kernel's io_uring runs opcode `op` (IORING_REGISTER_PROBE on
+ * a ring of the judge's own): 1, 0, or -errno when the judge gets no ring. */
+int kata_uring_op_supported(int op);
+/* kata_unsupported() unless it does: a run-time skip, named by `name`. */
+void kata_require_uring_op(int op, const char *name);
 
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
@@ -239,6 +244,11 @@ int64_t kata_magic(void);
 
 /* The set-up of a case failed on the judge's side (no pipe, no memfd): an
  * error in the harness, not the learner's. Ends the case. */
+/* The running kernel lacks what the case needs (an io_uring opcode, a ring
+ * feature, SQPOLL for an unprivileged process): the case, and the kata on this
+ * machine, is "unavailable here" with the reason, never a failure (liburing's
+ * T_SETUP_SKIP). Does not return. */
+void kata_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void kata_setup_failed(const char *what) __attribute__((noreturn));
 
 /* Free text shown with the case's result (e.g. the inputs used). */

@@ -155,6 +155,18 @@ void kata_setup_failed(const char *what)
 	_exit(5);
 }
 
+void kata_unsupported(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_record("unsupported", "message", fmt, ap);
+	va_end(ap);
+	agent_stop();
+	if (judge_in_case)
+		longjmp(judge_case_end, 1);
+	_exit(5);
+}
+
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
 			int main_thread, const char *stack)
 {

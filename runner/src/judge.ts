@@ -79,6 +79,8 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
   const ctx = runContext(kata, arch, build, options);
   let correct = true;
+  /** A case the running kernel could not support: what is measured after it is not measured either. */
+  let unsupported: string | undefined;
   for (const spec of kata.checks) {
     if (options.signal?.aborted) {
       results.push(skip(spec, 'not run: the kata ran out of time'));
@@ -89,11 +91,16 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
       results.push(skip(spec, 'not measured: correctness checks failed first'));
       continue;
     }
+    if (unsupported && (spec.kind === 'ns-per-call' || spec.kind === 'syscall-count')) {
+      results.push({ ...skip(spec, unsupported), status: 'unavailable' });
+      continue;
+    }
     const got = await runCheck(ctx, spec);
     results.push(...got);
     if (spec.kind === 'syscall-count' && got.some((r) => r.status === 'fail')) ctx.countFailed = true;
     const judgesCorrectness = spec.kind === 'cases';
     if (judgesCorrectness && got.some((r) => r.status === 'fail' || r.status === 'error')) correct = false;
+    unsupported ??= got.find((r) => r.kind === 'case' && r.status === 'unavailable')?.message;
   }
   return results;
 }
@@ -123,5 +130,7 @@ export async function checkKata(kata: Kata, learnerPath: string, options: CheckO
     result.checks.push(...(await checkArch(kata, a.arch, learnerPath, options)));
   }
   const status = overallStatus(result.checks);
-  return { ...result, status, reason: status === 'error' ? result.checks.find((c) => c.status === 'error')?.message : undefined, durationMs: performance.now() - started };
+  const reason =
+    status === 'error' ? result.checks.find((c) => c.status === 'error')?.message : status === 'unavailable' ? result.checks.find((c) => c.status === 'unavailable')?.message : undefined;
+  return { ...result, status, reason, durationMs: performance.now() - started };
 }

@@ -37,6 +37,7 @@ export type HarnessRecord =
   | { t: 'expect'; case: string; what: string; kind: 'i64' | 'bytes' | 'bool'; expected: string; got: string; detail?: string }
   | { t: 'note'; case: string; text: string }
   | { t: 'error'; case: string; message: string }
+  | { t: 'unsupported'; case: string; message: string }
   | { t: 'agent'; case: string; how: 'timeout' | 'exit' | 'signal' | 'closed' | 'protocol' | 'lockdown'; code?: number; signal?: number }
   | { t: 'leftover'; case: string; count: number; pids?: number[] }
   | {
