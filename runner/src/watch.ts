@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { type FSWatcher, readFileSync, unwatchFile, watch as fsWatch, watchFile } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import { findKata } from './katas.js';
 import type { Kata } from './manifest.js';
 import { displayPath } from './paths.js';
