@@ -180,7 +180,8 @@ static void chk_compare(const char *what, kata_loop_fn reference, int agent_op, 
 	kata_pin_and_start_agent();
 	int ok = kata_rounds_judge(reference, chk_round, &l, &l.r, min, max, chk_note_look, &r);
 	char label[160], detail[400];
-	kata_note("%s", l.note);
+	if (l.r.yours[0] != 0 || l.r.yours[1] != 0 || l.r.yours[2] != 0) /* all zeros: the detail says it */
+		kata_note("%s", l.note);
 	snprintf(label, sizeof(label), "ns_per_call(%s) within 35%% of the harness's", what);
 	snprintf(detail, sizeof(detail), "yours %.2f ns, harness %.2f ns before and %.2f ns after, allowed %.2f-%.2f ns%s",
 		 l.r.yours[r], l.r.harness[r], l.r.harness[r + 1], kata_rounds_low(&l.r, r) * min,
@@ -233,7 +234,7 @@ static void chk_case_empty(void)
 	int kept = y >= lo * CHK_EMPTY_MIN, cheap = y <= hi * CHK_EMPTY_MAX;
 	if (kept && cheap && !whole)
 		kata_note("empty_op: yours %.2f ns a call, the harness's empty function call %.2f ns", y, lo);
-	else
+	else if (y != 0)
 		kata_note("%s", l.note);
 	char detail[400];
 	/* Whole nanoseconds first: an integer division turns a 0.9 ns call into 0, which would

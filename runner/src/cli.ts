@@ -9,7 +9,7 @@ import { findKata, KataSetError, loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
 import { ensureLearnerFile, firstMeeting, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
 import { displayPath, repoRoot } from './paths.js';
-import { pc } from './style.js';
+import { pc, wrapLine } from './style.js';
 
 const program = new Command();
 
@@ -90,11 +90,10 @@ program
     else console.log(pc.dim(`Instructions: ${pc.cyan(`npx syscall-katas show ${kata.id}`)}`));
     console.log(pc.bold('\nChecking your file…'));
     const passed = await checkAndShow(kata, opts);
-    console.log(
-      passed
-        ? `\nRun ${pc.cyan('npx syscall-katas next')} for the next kata.`
-        : `\nEdit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`,
-    );
+    const then = passed
+      ? `Run ${pc.cyan('npx syscall-katas next')} for the next kata.`
+      : `Edit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`;
+    console.log(`\n${wrapLine(then, '', '').join('\n')}`);
     process.exitCode = passed ? 0 : 1;
   });
 

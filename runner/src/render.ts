@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Marked } from 'marked';
 import { markedTerminal } from 'marked-terminal';
+import stripAnsi from 'strip-ansi';
 import { barLines } from './bars.js';
 import { loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
@@ -21,13 +22,9 @@ const marks: Record<CheckStatus, string> = {
 };
 
 export function renderInstructions(kata: Kata): string {
-  const markdown = readFileSync(instructionsFile(kata.id), 'utf8');
-  // Plain text (NO_COLOR, a pipe): every style of marked-terminal's is the identity.
-  const plain = (t: string) => t;
-  const styles = colourful
-    ? {}
-    : Object.fromEntries(['code', 'blockquote', 'html', 'heading', 'firstHeading', 'hr', 'listitem', 'table', 'paragraph', 'strong', 'em', 'codespan', 'del', 'link', 'href'].map((k) => [k, plain]));
-  const marked = new Marked(markedTerminal({ reflowText: true, width: Math.min(terminalWidth(), 100), tab: 2, ...styles }) as never);
+  // The title is in the header already (renderHeader).
+  const markdown = readFileSync(instructionsFile(kata.id), 'utf8').replace(/^# .*\n+/, '');
+  const marked = new Marked(markedTerminal({ reflowText: true, width: Math.min(terminalWidth(), 100), tab: 2 }) as never);
   // marked-terminal leaves **bold** and `code` inside list items unrendered
   // (marked-terminal issue #304): render a text token's inline children
   // ourselves, and fall back to its renderer (return false) otherwise.
@@ -38,7 +35,9 @@ export function renderInstructions(kata: Kata): string {
       },
     },
   });
-  return (marked.parse(markdown) as string).trimEnd();
+  const text = (marked.parse(markdown) as string).trimEnd();
+  // marked-terminal colours by its own lights (chalk, cli-highlight, cli-table3): plain means plain.
+  return colourful ? text : stripAnsi(text);
 }
 
 /** Where a kata stands in the course: "kata 4 of 38 · track 2 of 6". */
