@@ -263,4 +263,11 @@ int kata_is_read_like(long nr);
 /* The syscall's name on the agent's architecture ("write"), or NULL. */
 const char *kata_syscall_name(long nr, int compat);
 
+/* The judge's architecture as a learner reads it: "x86-64", "ARM64". */
+const char *kata_arch_name(void);
+
+/* What a traced syscall was and what it answered, in words: "rax = 4 is stat on x86-64 and
+ * returned -14 (EFAULT)", "rax = 1231 is no syscall on x86-64 (-ENOSYS)". */
+void kata_syscall_words(const struct kata_syscall *s, char *buf, size_t n);
+
 #endif

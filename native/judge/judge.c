@@ -283,8 +283,9 @@ void kata_expect_syscall(const char *what, const struct kata_reply *r, long nr, 
 	}
 	if (mine < 0 && other >= 0) {
 		const struct kata_syscall *s = &r->sc[other];
-		snprintf(detail, sizeof(detail), "%s = %ld is %s on this architecture; %s is %ld", NR_REG, s->nr,
-			 name_or(s->nr, 0, n2, sizeof(n2)), want, nr);
+		char words[200];
+		kata_syscall_words(s, words, sizeof(words));
+		snprintf(detail, sizeof(detail), "%s; %s is %ld", words, want, nr);
 		return kata_expect_true(label, 0, detail);
 	}
 	if (mine < 0) {

@@ -4,12 +4,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
 import { availabilityOf } from './availability.js';
 import { findKata, KataSetError, loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
-import { ensureLearnerFile, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
+import { ensureLearnerFile, firstMeeting, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
 import { displayPath, repoRoot } from './paths.js';
+import { pc, wrapLine } from './style.js';
 
 const program = new Command();
 
@@ -74,8 +74,8 @@ program
 
 program
   .command('next')
-  .description('show the next unfinished kata, its instructions and a verdict on your file')
-  .option('--brief', 'skip the instructions, show only the verdict')
+  .description('the next unfinished kata and a verdict on your file (its instructions the first time; `show` prints them again)')
+  .option('--brief', 'never print the instructions, only the verdict')
   .addOption(budgetScaleOption())
   .action(async (opts: { brief?: boolean; budgetScale?: number }) => {
     const kata = await currentKata();
@@ -86,15 +86,26 @@ program
     const { renderHeader, renderInstructions } = await import('./render.js');
     const file = ensureLearnerFile(kata);
     console.log(renderHeader(kata, displayPath(file)));
-    if (!opts.brief) console.log(`\n${renderInstructions(kata)}\n`);
+    if (!opts.brief && firstMeeting(kata)) console.log(`\n${renderInstructions(kata)}\n`);
+    else console.log(pc.dim(`Instructions: ${pc.cyan(`npx syscall-katas show ${kata.id}`)}`));
     console.log(pc.bold('\nChecking your file…'));
     const passed = await checkAndShow(kata, opts);
-    console.log(
-      passed
-        ? `\nRun ${pc.cyan('npx syscall-katas next')} for the next kata.`
-        : `\nEdit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`,
-    );
+    const then = passed
+      ? `Run ${pc.cyan('npx syscall-katas next')} for the next kata.`
+      : `Edit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`;
+    console.log(`\n${wrapLine(then, '', '').join('\n')}`);
     process.exitCode = passed ? 0 : 1;
+  });
+
+program
+  .command('show')
+  .description("a kata's instructions (the current one by default)")
+  .argument('[id]', 'kata id')
+  .action(async (id?: string) => {
+    const kata = id ? findKata(id) : await currentKata();
+    if (!kata) return console.log('No unfinished kata: nothing to show. `npx syscall-katas list` shows them all.');
+    const { renderHeader, renderInstructions } = await import('./render.js');
+    console.log(`${renderHeader(kata, displayPath(ensureLearnerFile(kata)))}\n\n${renderInstructions(kata)}`);
   });
 
 program

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import type { Arch } from './manifest.js';
 import { type Features, probeFeatures } from './probe.js';
 import { hostArch, installCommand, missingTools, toolchainFor, which } from './targets.js';

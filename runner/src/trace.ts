@@ -3,7 +3,7 @@
 // budgets use (a counting run of the kata's loop, or one case with --case),
 // traced by the judge with ptrace: strace cannot attach to a process the
 // judge already traces, and its table would count the harness's channel too.
-import pc from 'picocolors';
+import { pc } from './style.js';
 import { buildKata } from './build.js';
 import { newSeed, runJudge } from './checks/run.js';
 import { runContext } from './judge.js';

@@ -1,7 +1,7 @@
 // `syscall-katas verify`: runs verifyKata over the set with a progress bar and
 // prints what is wrong. Exit 0 only when every kata holds.
 import cliProgress from 'cli-progress';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import { findKata, loadKatas } from './katas.js';
 import { orphanSolutions, verifyKata, type KataVerification } from './verify.js';
 
