@@ -9,7 +9,7 @@ a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 .layout { display: grid; grid-template-columns: 17rem minmax(0, 1fr); min-height: 100vh; }
 .layout.wide { grid-template-columns: minmax(0, 1fr); }
-nav.toc { border-right: 1px solid var(--line); background: var(--bg-soft); padding: 1rem 1rem 3rem; font-size: 0.9rem; position: sticky; top: 0; height: 100vh; overflow-y: auto; }
+nav.toc { border-right: 1px solid var(--line); background: var(--bg-soft); padding: 1rem 1rem 3rem; font-size: 0.9rem; position: sticky; top: 0; align-self: start; max-height: 100vh; overflow-y: auto; }
 nav.toc .book-title { font-weight: 700; font-size: 1.05rem; display: block; margin-bottom: 0.75rem; color: var(--fg); }
 nav.toc ul { list-style: none; margin: 0; padding: 0; }
 nav.toc li { margin: 0.1rem 0; }
