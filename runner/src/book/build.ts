@@ -160,6 +160,18 @@ async function costsPage(machine: MachineFigures): Promise<Page> {
   };
 }
 
+/** The three shapes of `budget` in schemas/kata.schema.json, for a reader rather than an author. */
+const BUDGET_KINDS = `## What a budget says
+
+A kata's manifest states each ns/call budget in one of three ways:
+
+- **a ratio** to the kata's own reference, timed in the same run (\`1.15 × libc syscall()\`): how fast the machine is cancels out;
+- **ns on a reference machine**, scaled by what one of the harness's reference operations (a function call, a null syscall, a vDSO \`clock_gettime\`) takes on yours;
+- **ns, not scaled**, where no reference would mean anything.
+
+A *floor* (\`minRatio\`) fails a figure too fast to be true: code that skipped its work while it was timed. Budgets are checked natively only, once the cases pass; under qemu they are *not enforced*. Syscall counts are budgets too: the kernel's count of what your code called, exactly or at most so many per call or per run. [Costs on this machine](costs.html) has the reference operations' figures where this book was built.
+`;
+
 function measurementPage(set: KataSet, ids: ReadonlySet<string>): Page {
   const parts: string[] = ['<h1>How timing works</h1>'];
   const budgets = sectionOf(read(readmePath), 'How budgets are measured');
@@ -167,7 +179,9 @@ function measurementPage(set: KataSet, ids: ReadonlySet<string>): Page {
   const judge = sectionOf(read(architecturePath), "Timing without trusting the agent's clock");
   if (judge) parts.push(renderMarkdown(judge, { source: architecturePath, kataIds: ids }));
   const timed = set.katas.filter((k) => k.checks.some((c) => c.kind === 'ns-per-call'));
+  parts.push(renderMarkdown(BUDGET_KINDS, { source: path.join(repoRoot, 'schemas', 'kata.schema.json'), kataIds: ids }));
   parts.push('<h2 id="budget-katas">The katas with a budget</h2>');
+  parts.push(`<p>${timed.length} of the ${set.katas.length} katas have an ns/call budget; each one’s page says it in words.</p>`);
   parts.push(timed.length ? kataListHtml(timed) : '<p>None yet.</p>');
   return { file: 'measurement.html', title: 'How timing works · syscall-katas', body: parts.join('\n') };
 }

@@ -31,6 +31,8 @@ export type Resolved = { href: string } | { repoPath: string };
 export function resolveLink(source: string, href: string, kataIds: ReadonlySet<string>): Resolved {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#')) return { href };
   const [target = '', hash] = href.split('#', 2);
+  // A page of the book itself (the book's own texts link costs.html): the browser test checks it is there.
+  if (/^[\w.-]+\.html$/.test(target)) return { href };
   const anchor = hash ? `#${hash}` : '';
   const abs = path.resolve(path.dirname(source), decodeURI(target));
   const rel = path.relative(repoRoot, abs).split(path.sep).join('/');
