@@ -3,6 +3,7 @@
 // and this machine's bench table; as text, or as one self-contained HTML page
 // whose charts are SVG drawn by Vega-Lite.
 import Table from 'cli-table3';
+import wrapAnsi from 'wrap-ansi';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availabilityOf } from '../availability.js';
 import { type MachineFigures, benchSectionHtml } from '../book/costs.js';
@@ -43,6 +44,8 @@ export interface ReportModel {
   tracks: TrackProgress[];
   checks: CheckHistory[];
   historyProblem?: string;
+  /** Katas with a budget that have no figures in the history yet. */
+  untried: string[];
   machine: MachineFigures;
 }
 
@@ -68,7 +71,9 @@ export async function gatherReport(machine: MachineFigures): Promise<ReportModel
     groups.set(key, g);
   }
   const checks = [...groups.values()].sort((x, y) => order.get(x.kata)! - order.get(y.kata)!);
-  return { generatedAt: new Date().toISOString(), workspace: workspaceDir(), tracks, checks, machine, ...(problem ? { historyProblem: problem } : {}) };
+  const tried = new Set(checks.map((c) => c.kata));
+  const untried = set.katas.filter((k) => k.checks.some((c) => c.kind !== 'cases') && !tried.has(k.id)).map((k) => k.id);
+  return { generatedAt: new Date().toISOString(), workspace: workspaceDir(), tracks, checks, untried, machine, ...(problem ? { historyProblem: problem } : {}) };
 }
 
 const statuses: ProgressStatus[] = ['done', 'failing', 'not-started', 'unavailable'];
@@ -139,6 +144,7 @@ export async function renderReportHtml(m: ReportModel): Promise<string> {
     figures.length
       ? `<div class="charts">${figures.join('')}</div>`
       : '<p>No figures yet. Each time <code>next</code>, <code>check</code> or <code>watch</code> checks a kata with a budget and its cases pass, the budget’s figures are kept here.</p>',
+    ...(m.untried.length ? [`<p class="muted">${m.checks.length ? 'No figures yet for' : 'The katas with budgets:'} ${m.untried.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>`] : []),
     '<h2 id="machine">This machine</h2>',
     'report' in m.machine ? await benchSectionHtml(m.machine.report) : `<p>${escapeHtml(m.machine.problem)}.</p>`,
   ].join('\n');
@@ -169,7 +175,7 @@ export function renderReportText(m: ReportModel): string {
   out.push('Progress', progress.toString(), '');
   out.push('Budgets over your attempts');
   if (m.historyProblem) out.push(`  the history could not be read: ${m.historyProblem}`);
-  if (m.checks.length === 0) out.push('  no figures yet: they are kept each time a kata with a budget is checked and its cases pass');
+  if (m.checks.length === 0) out.push(wrapAnsi('no figures yet: they are kept each time a kata with a budget is checked and its cases pass', 76).replace(/^/gm, '  '));
   else {
     const table = new Table({ ...plain, head: ['kata · check', 'tries', 'latest', 'best', 'bound', 'status'], colWidths: [24, 7, 11, 11, 12, 8] });
     for (const c of m.checks) {
@@ -182,6 +188,7 @@ export function renderReportText(m: ReportModel): string {
     }
     out.push(table.toString());
   }
+  if (m.untried.length) out.push(wrapAnsi(`${m.checks.length ? 'no figures yet for' : 'the katas with budgets:'} ${m.untried.join(', ')}`, 76).replace(/^/gm, '  '));
   out.push('', 'This machine');
   if ('report' in m.machine) {
     const bench = new Table({ ...plain, head: ['operation', 'ns/call', 'spread'] });
