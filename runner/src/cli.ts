@@ -59,7 +59,12 @@ async function checkAndShow(kata: Kata, opts: { json?: boolean; budgetScale?: nu
   const { renderResult } = await import('./render.js');
   const file = opts.file ?? ensureLearnerFile(kata);
   const result = await checkKata(kata, file, { budgetScale: opts.budgetScale });
-  if (!opts.file) recordCheck(kata, file, result.status);
+  if (!opts.file) {
+    recordCheck(kata, file, result.status);
+    const { recordAttempts } = await import('./report/history.js');
+    const note = recordAttempts(result);
+    if (note) console.error(pc.yellow(`syscall-katas: ${note}`));
+  }
   if (opts.json) console.log(JSON.stringify(result, null, 2));
   else console.log(renderResult(result, { hintCommand: `npx syscall-katas hint ${kata.id}` }));
   return result.status === 'pass';
@@ -219,6 +224,34 @@ program
     const { runBench, renderBench } = await import('./bench.js');
     const report = await runBench(opts.epochs);
     console.log(opts.json ? JSON.stringify(report, null, 2) : renderBench(report));
+  });
+
+program
+  .command('book')
+  .description('render the whole course to a static site (works offline, from file://)')
+  .option('--out <dir>', 'where the site goes (emptied first if it is a book built before)', 'book')
+  .option('--no-bench', "leave out this machine's figures (no `bench` run)")
+  .action(async (opts: { out: string; bench: boolean }) => {
+    const { buildBook } = await import('./book/build.js');
+    const { measureMachine } = await import('./book/costs.js');
+    const machine = await measureMachine({ bench: opts.bench });
+    if ('problem' in machine && opts.bench) console.error(pc.yellow(`syscall-katas: ${machine.problem}; the book has no figures`));
+    const { out, pages } = await buildBook(path.resolve(opts.out), machine);
+    console.log(`Wrote ${pages.length} pages to ${displayPath(out)}; open ${displayPath(path.join(out, 'index.html'))}`);
+  });
+
+program
+  .command('report')
+  .description('your progress per track, your budget figures over your attempts, and this machine\'s costs')
+  .option('--html <file>', 'write an HTML page with charts instead of printing a summary')
+  .option('--no-bench', "leave out this machine's figures (no `bench` run)")
+  .action(async (opts: { html?: string; bench: boolean }) => {
+    const { gatherReport, renderReportHtml, renderReportText, writeReport } = await import('./report/report.js');
+    const { measureMachine } = await import('./book/costs.js');
+    const model = await gatherReport(await measureMachine({ bench: opts.bench }));
+    if (!opts.html) return console.log(renderReportText(model));
+    writeReport(opts.html, await renderReportHtml(model));
+    console.log(`Wrote ${displayPath(path.resolve(opts.html))}`);
   });
 
 program
