@@ -55,8 +55,8 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
     return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
   if (requires.includes('liburing') && kata.liburingCalls?.length) {
-    const { missingLiburingCalls } = await import('./liburing-calls.js'); // compiles a probe: only when needed
-    const { missing } = await missingLiburingCalls(kata.liburingCalls);
+    const { missingLiburingCallsOf } = await import('./liburing-calls.js'); // compiles a probe: only when needed
+    const { missing } = await missingLiburingCallsOf(kata.liburingCalls);
     if (missing.length) return no(`this machine's liburing lacks ${missing.join(', ')} (the kata needs liburing 2.3 or later: Debian bookworm's liburing-dev)`);
   }
   if (requires.includes('io_uring') || requires.includes('vdso')) {

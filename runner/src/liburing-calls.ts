@@ -5,7 +5,7 @@
 // file that takes each function's address (each macro is checked by name),
 // cached in the workspace.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { workspaceDir } from './paths.js';
 import { hostArch, toolchainFor } from './targets.js';
@@ -24,6 +24,19 @@ function namesMissing(names: string[], stderr: string): string[] {
   return names.filter((n) => new RegExp(`[‘'\`]${n}[’'] undeclared|undefined reference to [‘'\`]${n}[’']`).test(stderr));
 }
 
+let courseProbe: Promise<{ missing: string[]; error?: string }> | undefined;
+
+/**
+ * The calls of `names` this machine's liburing lacks. Every call the course
+ * names is probed at once (one compile, one cache file, however many katas
+ * ask), and the answer is filtered to `names`.
+ */
+export async function missingLiburingCallsOf(names: string[]): Promise<{ missing: string[]; error?: string }> {
+  courseProbe ??= import('./katas.js').then(({ loadKatas }) => missingLiburingCalls(loadKatas().katas.flatMap((k) => k.liburingCalls ?? [])));
+  const all = await courseProbe;
+  return { missing: all.missing.filter((n) => names.includes(n)), error: all.error };
+}
+
 /** The calls of `names` that this machine's liburing lacks ([] when it has them all). */
 export async function missingLiburingCalls(names: string[]): Promise<{ missing: string[]; error?: string }> {
   if (names.length === 0) return { missing: [] };
@@ -37,15 +50,16 @@ export async function missingLiburingCalls(names: string[]): Promise<{ missing: 
   } catch {
     /* not probed yet */
   }
-  const dir = mkdtempSync(path.join(cacheDir.replace(/\.cache$/, ''), '.liburing-probe-'));
+  mkdirSync(cacheDir, { recursive: true });
+  const dir = mkdtempSync(path.join(cacheDir, 'liburing-probe-'));
   try {
     const src = path.join(dir, 'probe.c');
     writeFileSync(src, probeSource(wanted));
     const r = await runTool(toolchainFor(hostArch).cc, [src, '-luring', '-o', path.join(dir, 'probe')]);
     const missing = r.code === 0 ? [] : namesMissing(wanted, r.stderr);
     if (r.code !== 0 && missing.length === 0) return { missing: [], error: `the liburing probe did not build: ${r.stderr.trim().split('\n').slice(0, 3).join(' ')}` };
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify({ missing }));
+    writeFileSync(path.join(dir, 'answer.json'), JSON.stringify({ missing }));
+    renameSync(path.join(dir, 'answer.json'), cacheFile); // whole or not at all, for a reader in another process
     return { missing };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Kernel features a kata may need (io_uring allowed, vDSO present), probed by
 // a tiny C program for the target arch and cached per kernel release.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
@@ -19,7 +19,24 @@ export interface Features {
   tracepoint?: boolean;
 }
 
-export async function probeFeatures(arch: Arch): Promise<Features> {
+/**
+ * One probe per arch and workspace at a time: `list` asks for every kata at
+ * once, and two probes building the same executable made one of them run a
+ * half-written file and report io_uring and the vDSO missing.
+ */
+const probing = new Map<string, Promise<Features>>();
+
+export function probeFeatures(arch: Arch): Promise<Features> {
+  const key = `${workspaceDir()} ${arch}`;
+  let p = probing.get(key);
+  if (!p) {
+    p = probeOnce(arch).finally(() => probing.delete(key));
+    probing.set(key, p);
+  }
+  return p;
+}
+
+async function probeOnce(arch: Arch): Promise<Features> {
   const cacheDir = path.join(workspaceDir(), '.cache');
   const cacheFile = path.join(cacheDir, `features-${arch}.json`);
   // tracefs may be mounted later than the kernel booted: part of the answer.
@@ -32,7 +49,8 @@ export async function probeFeatures(arch: Arch): Promise<Features> {
   }
   const tc = toolchainFor(arch);
   mkdirSync(cacheDir, { recursive: true });
-  const exe = path.join(cacheDir, `features-${arch}`);
+  // Its own name per build: another process (a second `check`, a grader's job) may be probing too.
+  const exe = path.join(cacheDir, `features-${arch}.${process.pid}.${Date.now()}`);
   const built = await runTool(tc.cc, [
     '-O2',
     ...(tc.staticLink ? ['-static'] : []),
@@ -42,13 +60,17 @@ export async function probeFeatures(arch: Arch): Promise<Features> {
   ]);
   const unknown: Features = { io_uring: false, io_uring_error: `probe did not build: ${built.stderr.trim()}`, vdso: false };
   if (built.code !== 0) return unknown;
-  const ran = await runProgram({ argv: tc.emulator ? [tc.emulator, exe] : [exe], timeoutMs: 10_000, emulated: !!tc.emulator });
+  const ran = await runProgram({ argv: tc.emulator ? [tc.emulator, exe] : [exe], timeoutMs: 10_000, emulated: !!tc.emulator }).finally(() =>
+    rmSync(exe, { force: true }),
+  );
   let features: Features;
   try {
     features = JSON.parse(ran.stdout) as Features;
   } catch {
     return { ...unknown, io_uring_error: 'probe gave no answer' };
   }
-  writeFileSync(cacheFile, JSON.stringify({ key, features }));
+  const tmp = `${exe}.json`;
+  writeFileSync(tmp, JSON.stringify({ key, features }));
+  renameSync(tmp, cacheFile); // whole or not at all, for a reader in another process
   return features;
 }
