@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
-import { nativeDir, workspaceDir } from './paths.js';
+import { cacheDir, nativeDir } from './paths.js';
 import { runProgram } from './sandbox.js';
 import { toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
@@ -20,8 +20,8 @@ export interface Features {
 }
 
 export async function probeFeatures(arch: Arch): Promise<Features> {
-  const cacheDir = path.join(workspaceDir(), '.cache');
-  const cacheFile = path.join(cacheDir, `features-${arch}.json`);
+  const dir = cacheDir();
+  const cacheFile = path.join(dir, `features-${arch}.json`);
   // tracefs may be mounted later than the kernel booted: part of the answer.
   const key = `${os.hostname()} ${os.release()} ${existsSync('/sys/kernel/tracing/events') ? 'tracefs' : ''}`;
   try {
@@ -31,8 +31,8 @@ export async function probeFeatures(arch: Arch): Promise<Features> {
     /* not probed yet */
   }
   const tc = toolchainFor(arch);
-  mkdirSync(cacheDir, { recursive: true });
-  const exe = path.join(cacheDir, `features-${arch}`);
+  mkdirSync(dir, { recursive: true });
+  const exe = path.join(dir, `features-${arch}`);
   const built = await runTool(tc.cc, [
     '-O2',
     ...(tc.staticLink ? ['-static'] : []),
