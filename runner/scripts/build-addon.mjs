@@ -6,7 +6,7 @@
 // It always exits 0: the runner still works without the addon, and
 // `syscall-katas doctor` says what is lost (and exits 1). On a failed build the
 // cause is printed and the whole log kept in native/addon/build-error.log.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { addonDir, buildLog, nodeGypRebuild, repo } from './node-gyp.mjs';
@@ -16,6 +16,7 @@ const say = (line) => console.error(`syscall-katas: ${line}`);
 
 /** The prebuilt addon for this platform, if the package has one and it loads here. */
 function loadablePrebuild() {
+  if (!existsSync(path.join(addonDir, 'prebuilds'))) return undefined; // a clone: nothing prebuilt
   try {
     const file = require('node-gyp-build').path(addonDir);
     if (!file.includes(`${path.sep}prebuilds${path.sep}`)) return undefined;

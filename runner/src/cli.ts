@@ -69,7 +69,7 @@ program
   .name('syscall-katas')
   .description('Katas on the system call boundary: raw syscalls, batching, io_uring and the vDSO.')
   .version((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version)
-  .addHelpText('after', '\nNew here? Start with: npx syscall-katas next')
+  .addHelpText('after', '\nNew here? Start with: npx syscall-katas next (from npm: npx syscall-katas init first, then next inside the folder it makes)')
   .showHelpAfterError('(add --help for usage)');
 
 program
