@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,7 +57,15 @@ static void fresh_word(void)
 		  (unsigned long long)~sent);
 	const struct kata_reply *r = call_with_pipe("fresh-word", fd, (int64_t)~sent, 0, 0);
 	kata_expect_i64("return value (bytes read)", (long long)sizeof(sent), r->ret[0]);
-	kata_expect_i64("the word after the call", (long long)sent, r->ret[1]);
+	/* In hex, as the note shows it; and when it is the old value, say so. */
+	uint64_t got = (uint64_t)r->ret[1];
+	char detail[400];
+	snprintf(detail, sizeof(detail), "expected 0x%016llx, got 0x%016llx%s", (unsigned long long)sent,
+		 (unsigned long long)got,
+		 got == ~sent ? ": that is the value before the call. The compiler kept what it had stored in the word "
+				"across your asm: without a \"memory\" clobber it does not know the kernel writes through buf"
+			      : "");
+	kata_expect_true("the word after the call holds what the pipe held", got == sent, detail);
 }
 
 struct record {

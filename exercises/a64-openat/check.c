@@ -80,8 +80,12 @@ static struct opened call_open(const char *path, int flags, int mode, size_t rea
 
 static int expect_descriptor(long fd)
 {
-	char detail[64];
-	snprintf(detail, sizeof(detail), "raw_open returned %ld", fd);
+	char detail[300];
+	const char *err = fd < 0 && fd >= -4095 ? strerrorname_np((int)-fd) : NULL;
+	snprintf(detail, sizeof(detail), "raw_open returned %ld%s%s%s%s", fd, err ? " (" : "", err ? err : "", err ? ")" : "",
+		 fd == -ENOTDIR ? ": a relative path is looked up from the dirfd in x0, and that descriptor is not a "
+				  "directory. AT_FDCWD (-100) means the current directory"
+				: "");
 	kata_expect_true("raw_open returned a file descriptor", fd >= 0, fd >= 0 ? NULL : detail);
 	return fd >= 0;
 }

@@ -21,6 +21,8 @@
 #define _GNU_SOURCE
 #include "kata.h"
 
+#include <linux/io_uring.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -251,6 +253,7 @@ static void run_blocks(unsigned n, unsigned d, unsigned late, int check_enters)
 /* The late block near the end: the blocks behind it finish before it. */
 static void blocks_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	unsigned n = (unsigned)kata_rand_range(200, MAX_BLOCKS), d = (unsigned)kata_rand_range(8, 64);
 	unsigned back = (unsigned)kata_rand_range(2, d / 2 < 8 ? d / 2 : 8);
 	run_blocks(n, d, n - back, 1);
@@ -259,6 +262,7 @@ static void blocks_case(void)
 /* The late block in the first batch: it holds a slot for the whole call. */
 static void late_first_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	unsigned n = (unsigned)kata_rand_range(200, MAX_BLOCKS), d = (unsigned)kata_rand_range(8, 64);
 	run_blocks(n, d, (unsigned)kata_rand_range(0, d - 2), 0);
 }

@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include "kata.h"
 
+#include <linux/io_uring.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -141,6 +143,8 @@ static void copy_to_file(const char *label, size_t size, unsigned depth, unsigne
 
 static void file_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
+	kata_require_uring_op(IORING_OP_WRITE, "IORING_OP_WRITE");
 	buffers();
 	unsigned block = 4096u << kata_rand_range(0, 2);
 	unsigned depth = 4u << kata_rand_range(0, 2);
@@ -151,6 +155,8 @@ static void file_case(void)
 
 static void sizes_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
+	kata_require_uring_op(IORING_OP_WRITE, "IORING_OP_WRITE");
 	buffers();
 	unsigned block = 4096, depth = 8;
 	size_t sizes[] = { 0, 1, block - 1, block + 1, (size_t)depth * block + kata_rand_range(1, block - 1),
@@ -197,6 +203,8 @@ static void *drainer(void *unused)
 
 static void pipe_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
+	kata_require_uring_op(IORING_OP_WRITE, "IORING_OP_WRITE");
 	buffers();
 	unsigned block = 16384, depth = 8;
 	long blocks = (long)kata_rand_range(24, 40);

@@ -24,6 +24,8 @@
 #define _GNU_SOURCE
 #include "kata.h"
 
+#include <linux/io_uring.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -193,6 +195,7 @@ static void expect_blocks(const struct kata_reply *r, unsigned block, unsigned n
 
 static void file_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	int fd = random_file();
 	unsigned block = (unsigned)kata_rand_range(1, 4) * 64, n = (unsigned)kata_rand_range(150, 300), depth = 16;
 	if ((size_t)block * n > sizeof(got))
@@ -209,6 +212,7 @@ static void file_case(void)
 
 static void bad_fd_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		kata_setup_failed("pipe2()");
@@ -255,6 +259,7 @@ static int block_cmp(const void *a, const void *b)
 
 static void late_data_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		kata_setup_failed("pipe2()");

@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include "kata.h"
 
+#include <linux/io_uring.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -104,6 +106,7 @@ static void one_read(const char *label, int fd, int agent_fd, off_t off, size_t 
 
 static void range_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	size_t size = kata_rand_range(20 << 10, sizeof(content));
 	int fd = make_file(size);
 	kata_note("a file of %zu random bytes; %d reads at random offsets, of random lengths (up to 96 KiB), "
@@ -122,6 +125,7 @@ static void range_case(void)
 
 static void errors_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	size_t size = kata_rand_range(4096, 64 << 10);
 	int fd = make_file(size);
 	char path[64], label[128];

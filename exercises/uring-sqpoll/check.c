@@ -23,7 +23,8 @@
 #define _GNU_SOURCE
 #include "kata.h"
 
-#include <dirent.h>
+#include <linux/io_uring.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,31 +46,11 @@ static unsigned char file_bytes[FILE_LEN];
 static unsigned char got[KATA_WIRE_MAX_BYTES];
 static unsigned long long offsets[4096];
 
-static int is_read_like(long nr)
-{
-	return kata_is_read_like(nr);
-}
-
+/* The agent's open rings, as the kernel lists them. */
 static int open_rings(void)
 {
-	char path[64], link[128];
-	snprintf(path, sizeof(path), "/proc/%d/fd", kata_agent_pid());
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int rings = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char p[128];
-		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-		ssize_t n = readlink(p, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = 0;
-			rings += strstr(link, "io_uring") != NULL;
-		}
-	}
-	closedir(d);
-	return rings;
+	static struct kata_uring_info rings[8];
+	return kata_agent_urings(rings, 8);
 }
 
 /* The agent's own SQPOLL ring, before the learner's code runs. */
@@ -82,7 +63,7 @@ static void require_sqpoll(void)
 		snprintf(why, sizeof(why), "this kernel refuses an SQPOLL ring to the agent (io_uring_setup with "
 			 "IORING_SETUP_SQPOLL: %lld, %s): unprivileged SQPOLL needs Linux 5.11 or later; "
 			 "the kata cannot be checked here", (long long)r->ret[0], strerror((int)-r->ret[0]));
-		kata_setup_failed(why);
+		kata_unsupported("%s", why);
 	}
 }
 
@@ -98,6 +79,7 @@ static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, un
 
 static void reads_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	int fd = memfd_create("uring-sqpoll", MFD_CLOEXEC);
 	if (fd < 0)
 		kata_setup_failed("memfd_create()");
@@ -137,7 +119,7 @@ static void reads_case(void)
 		enters += sc->nr == SYS_io_uring_enter;
 		setups += sc->nr == SYS_io_uring_setup;
 		sqpoll += sc->nr == SYS_io_uring_setup && (sc->looked & (1u << 1) /* IORING_SETUP_SQPOLL */);
-		if (is_read_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
+		if (kata_is_read_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
 			reads++;
 			read_nr = sc->nr;
 		}
@@ -165,6 +147,7 @@ static void reads_case(void)
 
 static void bad_fd_case(void)
 {
+	kata_require_uring_op(IORING_OP_READ, "IORING_OP_READ");
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		kata_setup_failed("pipe2()");

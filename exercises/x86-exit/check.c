@@ -15,13 +15,30 @@
 
 #define WATCHDOG_STATUS 251
 
+/* The first syscall of the learner's that came back with an error: after it their code ran on,
+ * which explains what happened next better than the way the process ended. */
+static void note_failed_call(const struct kata_exit *e, char *buf, size_t n)
+{
+	buf[0] = 0;
+	for (int i = 0; i < e->nsc; i++) {
+		const struct kata_syscall *s = &e->sc[i];
+		if (s->origin != KATA_FROM_LEARNER || !s->returned || s->ret >= 0 || s->ret < -4095)
+			continue;
+		char words[200];
+		kata_syscall_words(s, words, sizeof(words));
+		snprintf(buf, n, "; before that, %s, and raw_exit ran on past it", words);
+		return;
+	}
+}
+
 static void one_run(void)
 {
 	int n = (int)kata_rand_range(1, 250);
-	char arg[16], what[96], detail[300];
+	char arg[16], what[96], detail[600], failed[300];
 	snprintf(arg, sizeof(arg), "%d", n);
 	kata_note("prog %d: the process must end with exit status %d", n, n);
 	const struct kata_exit *e = kata_run_agent(arg, 3.0);
+	note_failed_call(e, failed, sizeof(failed));
 	if (!e->exited) {
 		if (e->signal == SIGILL)
 			snprintf(detail, sizeof(detail),
@@ -30,6 +47,7 @@ static void one_run(void)
 			snprintf(detail, sizeof(detail), "killed by signal %d (%s)", e->signal, strsignal(e->signal));
 		else
 			snprintf(detail, sizeof(detail), "it did not end within 3 s");
+		strncat(detail, failed, sizeof(detail) - strlen(detail) - 1);
 		snprintf(what, sizeof(what), "prog %d exited (rather than being killed)", n);
 		kata_expect_true(what, 0, detail);
 		return;
@@ -61,7 +79,8 @@ static void one_run(void)
 				 "your asm never put the status there (is it an input operand, \"D\"?)",
 				 (unsigned long long)e->sc[poisoned].arg[0]);
 		else
-			snprintf(detail, sizeof(detail), "the process ended without an exit_group(%d) syscall from your code", n);
+			snprintf(detail, sizeof(detail), "the process ended without an exit_group(%d) syscall from your code%s", n,
+				 failed);
 		kata_expect_true(what, 0, detail);
 	}
 	snprintf(what, sizeof(what), "exit status of prog %d", n);

@@ -175,6 +175,34 @@ int kata_agent_file(const char *name, int flags, unsigned mode);
  * or -1. For a bench's check: a timed loop that skips its writes shows. */
 long long kata_agent_written(void);
 
+/* The agent's io_uring instances, as the kernel holds them (uring-info.c:
+ * /proc/<agent>/fdinfo of each ring descriptor): what the kernel consumed
+ * and posted, its SQPOLL thread, what is registered. Fields a kernel does not
+ * show are -1; files[] and bufs[] hold the first KATA_URING_LISTED entries. */
+#define KATA_URING_LISTED 8
+struct kata_uring_info {
+	int fd;
+	long sq_head, sq_tail, cq_tail;
+	int sq_thread;
+	int user_files, user_bufs;
+	char files[KATA_URING_LISTED][128];
+	struct {
+		uint64_t addr, len;
+	} bufs[KATA_URING_LISTED];
+};
+/* Fills up to cap rings; returns how many, or -1 if the agent's fds cannot be read. */
+int kata_agent_urings(struct kata_uring_info *out, int cap);
+/* The agent's SQE array (the mapping at IORING_OFF_SQES of its first ring in
+ * /proc/<agent>/maps), copied into buf (up to cap bytes) as the agent's memory
+ * holds it: the number of 64-byte SQEs, 0 if there is no such mapping, -1 if
+ * unreadable. What the learner's code wrote, so only evidence beside fdinfo's. */
+long kata_agent_sqes(void *buf, size_t cap);
+/* Whether this kernel's io_uring runs opcode `op` (IORING_REGISTER_PROBE on
+ * a ring of the judge's own): 1, 0, or -errno when the judge gets no ring. */
+int kata_uring_op_supported(int op);
+/* kata_unsupported() unless it does: a run-time skip, named by `name`. */
+void kata_require_uring_op(int op, const char *name);
+
 /* Whether the agent runs under an emulator (its syscalls cannot be traced). */
 int kata_emulated(void);
 
@@ -216,6 +244,11 @@ int64_t kata_magic(void);
 
 /* The set-up of a case failed on the judge's side (no pipe, no memfd): an
  * error in the harness, not the learner's. Ends the case. */
+/* The running kernel lacks what the case needs (an io_uring opcode, a ring
+ * feature, SQPOLL for an unprivileged process): the case, and the kata on this
+ * machine, is "unavailable here" with the reason, never a failure (liburing's
+ * T_SETUP_SKIP). Does not return. */
+void kata_unsupported(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void kata_setup_failed(const char *what) __attribute__((noreturn));
 
 /* Free text shown with the case's result (e.g. the inputs used). */
@@ -229,5 +262,12 @@ int kata_is_read_like(long nr);
 
 /* The syscall's name on the agent's architecture ("write"), or NULL. */
 const char *kata_syscall_name(long nr, int compat);
+
+/* The judge's architecture as a learner reads it: "x86-64", "ARM64". */
+const char *kata_arch_name(void);
+
+/* What a traced syscall was and what it answered, in words: "rax = 4 is stat on x86-64 and
+ * returned -14 (EFAULT)", "rax = 1231 is no syscall on x86-64 (-ENOSYS)". */
+void kata_syscall_words(const struct kata_syscall *s, char *buf, size_t n);
 
 #endif

@@ -155,6 +155,18 @@ void kata_setup_failed(const char *what)
 	_exit(5);
 }
 
+void kata_unsupported(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_record("unsupported", "message", fmt, ap);
+	va_end(ap);
+	agent_stop();
+	if (judge_in_case)
+		longjmp(judge_case_end, 1);
+	_exit(5);
+}
+
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
 			int main_thread, const char *stack)
 {
@@ -271,8 +283,9 @@ void kata_expect_syscall(const char *what, const struct kata_reply *r, long nr, 
 	}
 	if (mine < 0 && other >= 0) {
 		const struct kata_syscall *s = &r->sc[other];
-		snprintf(detail, sizeof(detail), "%s = %ld is %s on this architecture; %s is %ld", NR_REG, s->nr,
-			 name_or(s->nr, 0, n2, sizeof(n2)), want, nr);
+		char words[200];
+		kata_syscall_words(s, words, sizeof(words));
+		snprintf(detail, sizeof(detail), "%s; %s is %ld", words, want, nr);
 		return kata_expect_true(label, 0, detail);
 	}
 	if (mine < 0) {
@@ -400,6 +413,18 @@ static void list_tables(void)
 	for (const struct kata_count *c = kata_counts; c->name; c++) {
 		rec_str(&o, c == kata_counts ? "" : ",");
 		rec_jstr(&o, c->name);
+	}
+	/* Which agent loop each bench and count drives: the runner holds a timed
+	 * run to the count of the same loop. */
+	rec_str(&o, "],\"benchLoops\":[");
+	for (const struct kata_bench *b = kata_benches; b->name; b++) {
+		rec_str(&o, b == kata_benches ? "" : ",");
+		rec_jstr(&o, b->agent_loop);
+	}
+	rec_str(&o, "],\"countLoops\":[");
+	for (const struct kata_count *c = kata_counts; c->name; c++) {
+		rec_str(&o, c == kata_counts ? "" : ",");
+		rec_jstr(&o, c->agent_loop);
 	}
 	rec_str(&o, "]");
 	rec_send(&o);

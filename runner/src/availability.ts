@@ -11,6 +11,8 @@ export interface ArchAvailability {
   emulated: boolean;
   available: boolean;
   reason?: string;
+  /** Not run here (a native-only kata on an emulated arch), but compiled, so its branch of the file is checked. */
+  compileOnly?: boolean;
 }
 
 export interface Availability {
@@ -35,9 +37,12 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   const no = (reason: string): ArchAvailability => ({ arch, emulated, available: false, reason });
   if (!hostArch) return no(`this machine's architecture (${process.arch}) is not one the course supports`);
   const requires = kata.requires ?? [];
-  if (emulated && requires.includes('native-arch'))
-    return no(`needs a real ${arch} machine (this one is ${hostArch}; emulation would not mean anything here)`);
   const tc = toolchainFor(arch);
+  if (emulated && requires.includes('native-arch')) {
+    const compilers = missingTools({ ...tc, emulator: undefined });
+    if (compilers.length) return no(`runs on a real ${arch} machine; its code is not even compiled here without ${compilers.join(', ')}: ${installCommand(compilers)}`);
+    return { arch, emulated, available: false, compileOnly: true, reason: `under emulation timings mean nothing; the checks run on ${hostArch}` };
+  }
   const missing = missingTools(tc);
   if (missing.length) return no(`needs ${missing.join(', ')}: ${installCommand(missing)}`);
   if (requires.includes('user-clock') && !emulated) {
@@ -49,6 +54,11 @@ async function forArch(kata: Kata, arch: Arch): Promise<ArchAvailability> {
   }
   if (requires.includes('liburing') && !existsSync('/usr/include/liburing.h'))
     return no(`needs liburing's headers: sudo apt-get install -y liburing-dev`);
+  if (requires.includes('liburing') && kata.liburingCalls?.length) {
+    const { missingLiburingCalls } = await import('./liburing-calls.js'); // compiles a probe: only when needed
+    const { missing } = await missingLiburingCalls(kata.liburingCalls);
+    if (missing.length) return no(`this machine's liburing lacks ${missing.join(', ')} (the kata needs liburing 2.3 or later: Debian bookworm's liburing-dev)`);
+  }
   if (requires.includes('io_uring') || requires.includes('vdso')) {
     const { probeFeatures } = await import('./probe.js'); // compiles a probe: only when needed
     const features = await probeFeatures(arch);

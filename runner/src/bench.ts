@@ -6,11 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pc from 'picocolors';
 import { COMMON_CFLAGS, judgeObjects } from './build.js';
 import { cacheDir, nativeDir } from './paths.js';
+import { bar } from './bars.js';
 import { runProgram } from './sandbox.js';
 import { spreadPct, median } from './stats.js';
+import { pc, terminalWidth } from './style.js';
 import { hostArch, toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -136,14 +137,13 @@ export async function runBench(epochs: number): Promise<BenchReport> {
 }
 
 export function renderBench(r: BenchReport): string {
-  const width = Math.min((process.stdout.columns || 100) - 62, 40);
+  const width = Math.min(terminalWidth() - 62, 40);
   const max = Math.max(...r.benchmarks.map((b) => b.real_time));
   const lines = [pc.bold(`The kernel boundary on this machine (${r.context.arch}, ${r.context.num_cpus} CPUs, kernel ${r.context.kernel})`), ''];
   for (const b of r.benchmarks) {
-    const bar = '█'.repeat(Math.max(1, Math.round((b.real_time / max) * width)));
     const spread = b.spread_pct >= 5 ? pc.yellow(` ±${b.spread_pct.toFixed(1)}% unstable`) : pc.dim(` ±${b.spread_pct.toFixed(1)}%`);
     const insns = b.instructions_per_call !== undefined ? pc.dim(` ${b.instructions_per_call.toFixed(0)} insn`) : '';
-    lines.push(`  ${b.label.padEnd(40)} ${b.real_time.toFixed(1).padStart(7)} ns ${pc.cyan(bar)}${spread}${insns}`);
+    lines.push(`  ${b.label.padEnd(40)} ${b.real_time.toFixed(1).padStart(7)} ns ${bar(b.real_time, max, width)}${spread}${insns}`);
   }
   const d = r.derived;
   lines.push(

@@ -104,7 +104,7 @@ export interface BuildOutcome {
   ranges?: CodeRanges;
   nostdlib?: boolean;
   /** The driver's tables, as the judge lists them. */
-  tables?: { cases: string[]; benches: string[]; counts: string[] };
+  tables?: { cases: string[]; benches: string[]; counts: string[]; benchLoops?: string[]; countLoops?: string[] };
   /** compile, symbols, instructions: each pass or fail with the reason. */
   checks: CheckResult[];
   cached: boolean;
@@ -142,7 +142,7 @@ function firstError(stderr: string): string | undefined {
 }
 
 /** The judge's own C files, linked into every judge. */
-export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c', 'vdso-image.c'];
+export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c', 'vdso-image.c', 'uring-info.c'];
 
 /** The host's syscall numbers as a table for syscall-names.c, from the system's own headers. */
 async function syscallTable(tc: Toolchain): Promise<string> {
@@ -248,6 +248,11 @@ function pruneBuilds(cacheRoot: string): void {
 }
 
 /** Builds the judge for a kata (host compiler) and lists its tables. */
+/** The kata's libraries, for a judge whose references use them too (uring-fixed's plain-READ ring uses liburing). */
+function judgeLibs(kata: Kata): string[] {
+  return kata.build?.libs ?? [];
+}
+
 async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: string): Promise<{ exe?: string; error?: string; tables?: BuildOutcome['tables'] }> {
   if (!hostArch) return { error: `no judge for ${process.arch}` };
   const host = toolchainFor(hostArch);
@@ -258,12 +263,12 @@ async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: 
   if (!lib.objs) return { error: lib.error };
   if (images.error) return { error: images.error };
   const exe = path.join(work, 'judge');
-  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, ...(images.obj ? [images.obj] : []), '-lseccomp', '-o', exe]);
+  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, ...(images.obj ? [images.obj] : []), '-lseccomp', ...judgeLibs(kata), '-o', exe]);
   if (r.code !== 0) return { error: r.stderr };
   const list = await runTool(exe, ['list']);
   try {
-    const t = JSON.parse(list.stdout.trim()) as { cases: string[]; benches: string[]; counts: string[] };
-    return { exe, tables: { cases: t.cases, benches: t.benches, counts: t.counts } };
+    const t = JSON.parse(list.stdout.trim()) as NonNullable<BuildOutcome['tables']>;
+    return { exe, tables: { cases: t.cases, benches: t.benches, counts: t.counts, benchLoops: t.benchLoops, countLoops: t.countLoops } };
   } catch {
     return { error: `the judge does not list its tables: ${list.stderr.trim() || list.stdout.trim()}` };
   }

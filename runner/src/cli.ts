@@ -4,12 +4,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
 import { availabilityOf } from './availability.js';
 import { findKata, KataSetError, loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
-import { ensureLearnerFile, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
+import { ensureLearnerFile, firstMeeting, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
 import { displayPath, repoRoot } from './paths.js';
+import { pc, wrapLine } from './style.js';
 
 const program = new Command();
 
@@ -59,7 +59,12 @@ async function checkAndShow(kata: Kata, opts: { json?: boolean; budgetScale?: nu
   const { renderResult } = await import('./render.js');
   const file = opts.file ?? ensureLearnerFile(kata);
   const result = await checkKata(kata, file, { budgetScale: opts.budgetScale });
-  if (!opts.file) recordCheck(kata, file, result.status);
+  if (!opts.file) {
+    recordCheck(kata, file, result.status);
+    const { recordAttempts } = await import('./report/history.js');
+    const note = recordAttempts(result);
+    if (note) console.error(pc.yellow(`syscall-katas: ${note}`));
+  }
   if (opts.json) console.log(JSON.stringify(result, null, 2));
   else console.log(renderResult(result, { hintCommand: `npx syscall-katas hint ${kata.id}` }));
   return result.status === 'pass';
@@ -74,8 +79,8 @@ program
 
 program
   .command('next')
-  .description('show the next unfinished kata, its instructions and a verdict on your file')
-  .option('--brief', 'skip the instructions, show only the verdict')
+  .description('the next unfinished kata and a verdict on your file (its instructions the first time; `show` prints them again)')
+  .option('--brief', 'never print the instructions, only the verdict')
   .addOption(budgetScaleOption())
   .action(async (opts: { brief?: boolean; budgetScale?: number }) => {
     const kata = await currentKata();
@@ -88,15 +93,26 @@ program
     console.log(renderHeader(kata, displayPath(file)));
     const { describeWorkspace } = await import('./workspace-root.js');
     console.log(pc.dim(`Workspace: ${describeWorkspace()}`));
-    if (!opts.brief) console.log(`\n${renderInstructions(kata)}\n`);
+    if (!opts.brief && firstMeeting(kata)) console.log(`\n${renderInstructions(kata)}\n`);
+    else console.log(pc.dim(`Instructions: ${pc.cyan(`npx syscall-katas show ${kata.id}`)}`));
     console.log(pc.bold('\nChecking your file…'));
     const passed = await checkAndShow(kata, opts);
-    console.log(
-      passed
-        ? `\nRun ${pc.cyan('npx syscall-katas next')} for the next kata.`
-        : `\nEdit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`,
-    );
+    const then = passed
+      ? `Run ${pc.cyan('npx syscall-katas next')} for the next kata.`
+      : `Edit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`;
+    console.log(`\n${wrapLine(then, '', '').join('\n')}`);
     process.exitCode = passed ? 0 : 1;
+  });
+
+program
+  .command('show')
+  .description("a kata's instructions (the current one by default)")
+  .argument('[id]', 'kata id')
+  .action(async (id?: string) => {
+    const kata = id ? findKata(id) : await currentKata();
+    if (!kata) return console.log('No unfinished kata: nothing to show. `npx syscall-katas list` shows them all.');
+    const { renderHeader, renderInstructions } = await import('./render.js');
+    console.log(`${renderHeader(kata, displayPath(ensureLearnerFile(kata)))}\n\n${renderInstructions(kata)}`);
   });
 
 program
@@ -212,6 +228,34 @@ program
     const { runBench, renderBench } = await import('./bench.js');
     const report = await runBench(opts.epochs);
     console.log(opts.json ? JSON.stringify(report, null, 2) : renderBench(report));
+  });
+
+program
+  .command('book')
+  .description('render the whole course to a static site (works offline, from file://)')
+  .option('--out <dir>', 'where the site goes (emptied first if it is a book built before)', 'book')
+  .option('--no-bench', "leave out this machine's figures (no `bench` run)")
+  .action(async (opts: { out: string; bench: boolean }) => {
+    const { buildBook } = await import('./book/build.js');
+    const { measureMachine } = await import('./book/costs.js');
+    const machine = await measureMachine({ bench: opts.bench });
+    if ('problem' in machine && opts.bench) console.error(pc.yellow(`syscall-katas: ${machine.problem}; the book has no figures`));
+    const { out, pages } = await buildBook(path.resolve(opts.out), machine);
+    console.log(`Wrote ${pages.length} pages to ${displayPath(out)}; open ${displayPath(path.join(out, 'index.html'))}`);
+  });
+
+program
+  .command('report')
+  .description('your progress per track, your budget figures over your attempts, and this machine\'s costs')
+  .option('--html <file>', 'write an HTML page with charts instead of printing a summary')
+  .option('--no-bench', "leave out this machine's figures (no `bench` run)")
+  .action(async (opts: { html?: string; bench: boolean }) => {
+    const { gatherReport, renderReportHtml, renderReportText, writeReport } = await import('./report/report.js');
+    const { measureMachine } = await import('./book/costs.js');
+    const model = await gatherReport(await measureMachine({ bench: opts.bench }));
+    if (!opts.html) return console.log(renderReportText(model));
+    writeReport(opts.html, await renderReportHtml(model));
+    console.log(`Wrote ${displayPath(path.resolve(opts.html))}`);
   });
 
 program

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import type { Arch } from './manifest.js';
 import { repoRoot, solutionsDir } from './paths.js';
 import { type Features, probeFeatures } from './probe.js';
@@ -105,6 +105,21 @@ function confinementFindings(f: Features): Finding[] {
   ];
 }
 
+/** The liburing calls the io_uring katas name (kata.json `liburingCalls`), against the installed liburing. */
+async function liburingCallsFinding(): Promise<Finding> {
+  const { loadKatas } = await import('./katas.js');
+  const { missingLiburingCalls } = await import('./liburing-calls.js');
+  const needs = loadKatas().katas.filter((k) => k.liburingCalls?.length);
+  const { missing, error } = await missingLiburingCalls(needs.flatMap((k) => k.liburingCalls!));
+  const short = needs.filter((k) => k.liburingCalls!.some((c) => missing.includes(c))).map((k) => k.id);
+  const count = new Set(needs.flatMap((k) => k.liburingCalls!)).size;
+  return {
+    name: 'liburing calls',
+    ok: missing.length === 0 && !error,
+    detail: error ?? (missing.length ? `missing ${missing.join(', ')} (needed by ${short.join(', ')}): liburing 2.3 or later has them` : `all ${count} the io_uring katas use are declared and link`),
+  };
+}
+
 export async function diagnose(): Promise<Diagnosis> {
   const findings: Finding[] = [];
   const host = hostArch;
@@ -118,6 +133,7 @@ export async function diagnose(): Promise<Diagnosis> {
   findings.push(tool(cross.emulator!, `runs ${foreign} katas on this ${host} machine`));
   const liburing = existsSync('/usr/include/liburing.h');
   findings.push({ name: 'liburing', ok: liburing, detail: liburing ? '/usr/include/liburing.h' : 'missing: headers and library for the io_uring katas', fix: liburing ? undefined : 'liburing-dev' });
+  if (liburing) findings.push(await liburingCallsFinding());
   const feature = (arch: Arch, f: Features) => {
     const where = arch === host ? 'natively' : `under ${toolchainFor(arch).emulator}`;
     findings.push({ name: `io_uring (${arch})`, ok: f.io_uring, detail: f.io_uring ? `allowed ${where}` : `not available ${where}: ${f.io_uring_error}` });

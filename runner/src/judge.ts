@@ -59,6 +59,7 @@ export function runContext(kata: Kata, arch: Arch, build: BuildOutcome, options:
     emulator: tc.emulator,
     timeoutMs: (options.timeoutMs ?? kata.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (tc.emulator ? EMULATION_SLOWDOWN : 1),
     options,
+    tables: build.tables,
   };
 }
 
@@ -78,6 +79,8 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
   if (!build.judge || !build.agent || !build.ranges) return [...results, ...kata.checks.map((s) => skip(s, 'not run: the build did not pass'))];
   const ctx = runContext(kata, arch, build, options);
   let correct = true;
+  /** A case the running kernel could not support: what is measured after it is not measured either. */
+  let unsupported: string | undefined;
   for (const spec of kata.checks) {
     if (options.signal?.aborted) {
       results.push(skip(spec, 'not run: the kata ran out of time'));
@@ -88,11 +91,16 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
       results.push(skip(spec, 'not measured: correctness checks failed first'));
       continue;
     }
+    if (unsupported && (spec.kind === 'ns-per-call' || spec.kind === 'syscall-count')) {
+      results.push({ ...skip(spec, unsupported), status: 'unavailable' });
+      continue;
+    }
     const got = await runCheck(ctx, spec);
     results.push(...got);
     if (spec.kind === 'syscall-count' && got.some((r) => r.status === 'fail')) ctx.countFailed = true;
     const judgesCorrectness = spec.kind === 'cases';
     if (judgesCorrectness && got.some((r) => r.status === 'fail' || r.status === 'error')) correct = false;
+    unsupported ??= got.find((r) => r.kind === 'case' && r.status === 'unavailable')?.message;
   }
   return results;
 }
@@ -115,6 +123,14 @@ export async function checkKata(kata: Kata, learnerPath: string, options: CheckO
     return { ...result, status: 'unavailable', reason: avail.reason, durationMs: performance.now() - started };
   }
   for (const a of avail.archs) {
+    if (a.compileOnly) {
+      // A syntax error in the other arch's branch is caught, though its checks cannot mean anything here.
+      const build = await buildKata(kata, a.arch, learnerPath);
+      result.checks.push(...build.checks);
+      if (build.checks.every((c) => c.status === 'pass'))
+        result.checks.push({ name: 'checks', kind: 'case', arch: a.arch, status: 'not-enforced', message: `compiled; not run: ${a.reason}` });
+      continue;
+    }
     if (!a.available) {
       result.checks.push({ name: 'toolchain', kind: 'compile', arch: a.arch, status: 'unavailable', message: `not checked on ${a.arch}: ${a.reason}` });
       continue;
@@ -122,5 +138,7 @@ export async function checkKata(kata: Kata, learnerPath: string, options: CheckO
     result.checks.push(...(await checkArch(kata, a.arch, learnerPath, options)));
   }
   const status = overallStatus(result.checks);
-  return { ...result, status, reason: status === 'error' ? result.checks.find((c) => c.status === 'error')?.message : undefined, durationMs: performance.now() - started };
+  const reason =
+    status === 'error' ? result.checks.find((c) => c.status === 'error')?.message : status === 'unavailable' ? result.checks.find((c) => c.status === 'unavailable')?.message : undefined;
+  return { ...result, status, reason, durationMs: performance.now() - started };
 }

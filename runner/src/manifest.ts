@@ -48,6 +48,8 @@ export interface KataManifest {
   track: string;
   arch: TargetArch;
   requires?: Requirement[];
+  /** The liburing functions and macros the task needs: checked against the installed liburing. */
+  liburingCalls?: string[];
   build?: { mode?: BuildMode; cflags?: string[]; libs?: string[] };
   symbols: { define: string[]; forbid?: string[]; allow?: string[]; noLibc?: boolean; forbidReason?: string };
   forbiddenInstructions?: { pattern: string; why: string }[];

@@ -37,6 +37,7 @@ export type HarnessRecord =
   | { t: 'expect'; case: string; what: string; kind: 'i64' | 'bytes' | 'bool'; expected: string; got: string; detail?: string }
   | { t: 'note'; case: string; text: string }
   | { t: 'error'; case: string; message: string }
+  | { t: 'unsupported'; case: string; message: string }
   | { t: 'agent'; case: string; how: 'timeout' | 'exit' | 'signal' | 'closed' | 'protocol' | 'lockdown'; code?: number; signal?: number }
   | { t: 'leftover'; case: string; count: number; pids?: number[] }
   | {
@@ -55,7 +56,7 @@ export type HarnessRecord =
     }
   | { t: 'count'; name: string; calls: number; traced: boolean; total: number; elsewhere: number; syscalls: CountRow[] }
   | { t: 'crash'; case: string; signal: number; addr: string; pc: string; sp: string; learnerOffset?: string; mainThread: boolean; stack?: 'inside' | 'outside' | 'unknown' }
-  | { t: 'tables'; cases: string[]; benches: string[]; counts: string[] }
+  | { t: 'tables'; cases: string[]; benches: string[]; counts: string[]; benchLoops?: string[]; countLoops?: string[] }
   | { t: 'done' };
 
 export interface ParsedChannel {

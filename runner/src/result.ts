@@ -75,6 +75,8 @@ export function overallStatus(checks: CheckResult[]): KataStatus {
   if (checks.some((c) => c.status === 'error')) return 'error';
   if (checks.some((c) => c.status === 'fail')) return 'fail';
   if (checks.some((c) => c.status === 'inconclusive')) return 'inconclusive';
+  // A case the running kernel could not support (kata_unsupported): the kata is unavailable here.
+  if (checks.some((c) => c.status === 'unavailable' && c.kind === 'case')) return 'unavailable';
   if (checks.every((c) => c.status === 'unavailable')) return 'unavailable';
   return 'pass';
 }

@@ -28,6 +28,17 @@ import path from 'node:path';
 import { supervisorProgram } from './build.js';
 import { validate } from './schema.js';
 
+/**
+ * The whole environment a run gets: nothing of the runner's but PATH.
+ * SYSCALL_KATAS_PRETEND_KERNEL_LACKS (an io_uring opcode number) reaches the
+ * judge as KATA_PRETEND_KERNEL_LACKS, so a test can see a run-time skip on a
+ * kernel that has everything; the agent's environment is the judge's own choice.
+ */
+function programEnv(cwd: string): Record<string, string> {
+  const lacks = process.env.SYSCALL_KATAS_PRETEND_KERNEL_LACKS;
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: cwd, TMPDIR: cwd, ...(lacks ? { KATA_PRETEND_KERNEL_LACKS: lacks } : {}) };
+}
+
 export interface RunRequest {
   /** argv[0] is the program (or the emulator / tracer in front of it). */
   argv: string[];
@@ -193,7 +204,7 @@ async function runWithAddon(req: RunRequest, l: Launch): Promise<RunOutcome> {
   const r = await launch({
     argv: l.argv,
     cwd: l.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: l.cwd, TMPDIR: l.cwd },
+    env: programEnv(l.cwd),
     stdoutPath: out,
     stderrPath: err,
     resultsPath: req.resultsChannel ? results : undefined,
@@ -240,7 +251,7 @@ async function runWithNode(req: RunRequest, l: Launch): Promise<RunOutcome> {
       cwd: l.cwd,
       detached: true, // own process group: the backstop's one kill reaches the supervisor and what it could not
       stdio: ['ignore', 'pipe', 'pipe', req.resultsChannel ? 'pipe' : 'ignore'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', HOME: l.cwd, TMPDIR: l.cwd },
+      env: programEnv(l.cwd),
     });
     // A flood: the supervisor stops the program and everything it started, and
     // reports; without one, the group is all we can reach.

@@ -31,10 +31,15 @@ const errnoNames = new Map<number, string>(
   Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]),
 );
 
-/** "-9" -> "-9 (EBADF)"; other numbers unchanged. */
+/**
+ * "-9" -> "-9 (EBADF)"; other numbers unchanged. -1 is said for what it
+ * usually is in these katas: libc's way of saying "failed" (the error then
+ * in errno), not an errno of its own.
+ */
 export function withErrnoName(value: string): string {
   const n = Number(value);
   if (!Number.isInteger(n) || n >= 0 || n < -4095) return value;
+  if (n === -1) return `-1 (libc's "failed, see errno", not an errno; from the kernel it would be -EPERM)`;
   const name = errnoNames.get(-n);
   return name ? `${value} (${name})` : value;
 }

@@ -4,7 +4,7 @@
 // traced by the judge with ptrace: strace cannot attach to a process the
 // judge already traces, and its table would count the harness's channel too.
 import { existsSync } from 'node:fs';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import { buildKata } from './build.js';
 import { newSeed, runJudge } from './checks/run.js';
 import { runContext } from './judge.js';

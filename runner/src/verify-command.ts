@@ -2,8 +2,8 @@
 // prints what is wrong. Exit 0 only when every kata holds.
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
-import pc from 'picocolors';
 import { solutionsDir } from './paths.js';
+import { pc } from './style.js';
 import { findKata, loadKatas } from './katas.js';
 import { orphanSolutions, verifyKata, type KataVerification } from './verify.js';
 

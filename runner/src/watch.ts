@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { type FSWatcher, readFileSync, unwatchFile, watch as fsWatch, watchFile } from 'node:fs';
 import path from 'node:path';
-import pc from 'picocolors';
+import { pc } from './style.js';
 import { findKata } from './katas.js';
 import type { Kata } from './manifest.js';
 import { displayPath } from './paths.js';
-import { ensureLearnerFile } from './workspace.js';
+import { ensureLearnerFile, firstMeeting, nextHintIndex } from './workspace.js';
 
 export interface WatchOptions {
   id?: string;
@@ -37,15 +37,20 @@ export async function watch(opts: WatchOptions): Promise<void> {
   if (!kata) return console.log(await opts.nothingLeftMessage());
   const interactive = process.stdin.isTTY;
 
+  // The instructions come with a kata the learner has not met yet, and with each kata n moves to.
+  let instructions = firstMeeting(kata);
   while (kata) {
-    const next = await watchOne(kata, opts, interactive);
+    const next = await watchOne(kata, opts, interactive, instructions);
     if (next === 'quit') break;
     kata = await opts.currentKata(); // n moves on in course order, whichever kata was watched
-    if (!kata) console.log(`\n${await opts.nothingLeftMessage()}`);
+    if (kata) {
+      firstMeeting(kata);
+      instructions = true;
+    } else console.log(`\n${await opts.nothingLeftMessage()}`);
   }
 }
 
-function watchOne(kata: Kata, opts: WatchOptions, interactive: boolean): Promise<'next' | 'quit'> {
+function watchOne(kata: Kata, opts: WatchOptions, interactive: boolean, withInstructions: boolean): Promise<'next' | 'quit'> {
   const file = ensureLearnerFile(kata);
   let lastHash = '';
   let running = false;
@@ -73,7 +78,13 @@ function watchOne(kata: Kata, opts: WatchOptions, interactive: boolean): Promise
       running = true;
       lastHash = hash;
       console.clear();
-      console.log(`${pc.bold(kata.title)} ${pc.dim(`(${kata.id})`)} — watching ${pc.cyan(displayPath(file))}\n`);
+      const { renderHeader, renderInstructions } = await import('./render.js');
+      console.log(renderHeader(kata, `${displayPath(file)} (watching)`));
+      if (withInstructions) {
+        console.log(`\n${renderInstructions(kata)}\n`);
+        withInstructions = false; // once: a save shows the verdict alone
+      }
+      console.log(pc.dim('\nchecking…'));
       passed = await opts.checkAndShow(kata, { budgetScale: opts.budgetScale });
       console.log(
         pc.dim(
@@ -94,7 +105,11 @@ function watchOne(kata: Kata, opts: WatchOptions, interactive: boolean): Promise
       const k = key.toString();
       if (k === 'q' || k === '\u0003') stop('quit');
       else if (k === 'n' && passed) stop('next');
-      else if (k === 'h') console.log(pc.dim(`\nHint: ${kata.hints[0]}`));
+      else if (k === 'h') {
+        // As `hint` does: the next one each time, recorded in the workspace.
+        const i = nextHintIndex(kata);
+        console.log(`\n${pc.bold(`Hint ${i + 1} of ${kata.hints.length}`)}: ${kata.hints[i]}`);
+      }
     };
     if (interactive) {
       process.stdin.setRawMode(true);

@@ -16,6 +16,8 @@ interface KataState {
   checkedHash?: string;
   lastStatus?: string;
   hintsShown?: number;
+  /** `next` has shown this kata's instructions once: later runs show the verdict alone. */
+  instructionsShown?: boolean;
 }
 
 interface State {
@@ -114,4 +116,13 @@ export function nextHintIndex(kata: Kata): number {
     k.hintsShown = Math.min((k.hintsShown ?? 0) + 1, kata.hints.length);
   });
   return shown;
+}
+
+/** True the first time a kata is met (its instructions are due), and records that they were shown. */
+export function firstMeeting(kata: Kata): boolean {
+  if (readState().katas[kata.id]?.instructionsShown) return false;
+  update(kata.id, (k) => {
+    k.instructionsShown = true;
+  });
+  return true;
 }

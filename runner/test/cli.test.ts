@@ -118,7 +118,7 @@ describe('syscall-katas CLI', () => {
   });
 
   it('every command has --help', async () => {
-    for (const cmd of ['next', 'list', 'check', 'hint', 'reset', 'doctor', 'verify', 'watch']) {
+    for (const cmd of ['next', 'show', 'list', 'check', 'hint', 'reset', 'doctor', 'verify', 'watch', 'trace', 'book', 'report']) {
       const { code, stdout } = await cli([cmd, '--help'], fresh());
       expect(code, cmd).toBe(0);
       expect(stdout, cmd).toContain('Usage: syscall-katas');

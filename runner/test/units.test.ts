@@ -53,6 +53,8 @@ describe('withErrnoName', () => {
     expect(withErrnoName('-9')).toBe('-9 (EBADF)');
     expect(withErrnoName('-4096')).toBe('-4096');
     expect(withErrnoName('42')).toBe('42');
+    // -1 is libc's "failed", not an errno: the message says so
+    expect(withErrnoName('-1')).toContain(`libc's "failed, see errno", not an errno`);
   });
 });
 

@@ -89,7 +89,11 @@ export async function runCases(ctx: RunContext, spec: CasesCheck): Promise<Check
     const ended = records.find((r) => r.t === 'agent') as Extract<HarnessRecord, { t: 'agent' }> | undefined;
     const error = records.find((r) => r.t === 'error') as Extract<HarnessRecord, { t: 'error' }> | undefined;
     const left = records.find((r) => r.t === 'leftover') as Extract<HarnessRecord, { t: 'leftover' }> | undefined;
-    if (wrong) {
+    const unsupported = records.find((r) => r.t === 'unsupported') as Extract<HarnessRecord, { t: 'unsupported' }> | undefined;
+    if (unsupported && !wrong && !crash) {
+      // The kernel lacks what the case needs: not the learner's failure, and not a pass.
+      results.push({ ...label, status: 'unavailable', message: unsupported.message, details: notes.length ? notes : undefined });
+    } else if (wrong) {
       const diff = wrong.kind === 'bytes' ? wrong.detail ?? firstDifference(wrong.expected, wrong.got) : undefined;
       results.push({
         ...label,

@@ -3,7 +3,7 @@
 // crashes, leftover processes, the program's own output).
 import { randomBytes } from 'node:crypto';
 import type { Arch, Kata } from '../manifest.js';
-import type { CodeRanges } from '../build.js';
+import type { BuildOutcome, CodeRanges } from '../build.js';
 import { type HarnessRecord, type ParsedChannel, parseChannel } from '../protocol.js';
 import { toolchainFor, which } from '../targets.js';
 import { runTool } from '../tools.js';
@@ -40,6 +40,8 @@ export interface RunContext {
   emulator?: string;
   timeoutMs: number;
   options: CheckOptions;
+  /** The driver's tables, as the judge lists them (which agent loop each bench and count drives). */
+  tables?: BuildOutcome['tables'];
   /** A syscall-count check of this run already failed (the budget's audit then says the same, not "differently"). */
   countFailed?: boolean;
 }

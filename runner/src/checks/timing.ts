@@ -1,6 +1,6 @@
 // The ns-per-call check: a timing run, cross-checked against what the sandbox
 // saw the program use, turned into a verdict by budget.ts.
-import type { NsPerCallCheck } from '../manifest.js';
+import type { CheckSpec, NsPerCallCheck } from '../manifest.js';
 import { type HarnessRecord, type Series } from '../protocol.js';
 import { budgetHere, figuresOf, isUnstable, judgeBudget } from '../budget.js';
 import { type BudgetFigures, type CheckResult } from '../result.js';
@@ -54,6 +54,19 @@ async function timingRun(ctx: RunContext, spec: NsPerCallCheck, epochs: number):
     (leftoverResult(out, { kind: 'ns-per-call', arch: ctx.arch }, 'the timing run')?.message) ??
     (found ? undefined : 'the timing run reported nothing');
   return { bench: problem ? undefined : found, problem, out };
+}
+
+/**
+ * The per-call syscall count that holds for the loop this bench times: the
+ * first count with a per-call figure over the same agent loop (by the judge's
+ * tables), else, for a judge that does not list its loops, the kata's first count.
+ */
+function countOfTheSameLoop(ctx: RunContext, spec: NsPerCallCheck): CheckSpec | undefined {
+  const counts = ctx.kata.checks.filter((c) => c.kind === 'syscall-count');
+  const t = ctx.tables;
+  if (!t?.benchLoops || !t.countLoops) return counts[0];
+  const loop = t.benchLoops[t.benches.indexOf(spec.bench)];
+  return counts.find((c) => (c.perCall !== undefined || c.maxPerCall !== undefined) && t.countLoops![t.counts.indexOf(c.run)] === loop);
 }
 
 /** Epochs for the second look at a result too close to its budget. */
@@ -122,7 +135,7 @@ export async function runBudget(ctx: RunContext, spec: NsPerCallCheck): Promise<
   }
   // While timed, the kernel counted the agent's syscalls (where it allows a tracepoint counter):
   // code that skips the syscall only when it is not traced fails here.
-  const count = ctx.kata.checks.find((c) => c.kind === 'syscall-count');
+  const count = countOfTheSameLoop(ctx, spec);
   const perCall = run.bench!.syscallsPerCall;
   const wanted = count && count.kind === 'syscall-count' ? (count.perCall ?? count.maxPerCall) : undefined;
   if (perCall !== undefined && wanted !== undefined && count?.kind === 'syscall-count') {
