@@ -12,6 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// It times the reference solutions, which the npm package does not ship.
+if (!(await import('node:fs')).existsSync(path.join(repo, 'solutions'))) {
+  console.error(`${path.basename(process.argv[1])} times the reference solutions (solutions/), which the npm package does not ship: run it in a clone of the course. \`syscall-katas bench\` measures this machine anywhere.`);
+  process.exit(2);
+}
 const bin = path.join(repo, 'runner', 'bin', 'syscall-katas.js');
 const runs = Number(process.argv[2] ?? 7);
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-bench-'));

@@ -1,81 +1,57 @@
-// Builds the optional native addon (native/addon -> build/Release/launch.node)
-// with node-gyp. Run by `npm install` (the prepare script) and `npm run build:addon`.
-// It prints one line and always exits 0: the runner works without the addon,
-// and `syscall-katas doctor` says what is lost.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// Builds or finds the native addon (native/addon: launch.node), which grading
+// needs for its rlimits, rusage and a non-dumpable runner.
+//   node runner/scripts/build-addon.mjs            build from source (`npm run build:addon`)
+//   node runner/scripts/build-addon.mjs --install  the package's install script: the prebuilt
+//                                                   addon when one loads here, else build it
+// It always exits 0: the runner still works without the addon, and
+// `syscall-katas doctor` says what is lost (and exits 1). On a failed build the
+// cause is printed and the whole log kept in native/addon/build-error.log.
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { addonDir, buildLog, nodeGypRebuild, repo } from './node-gyp.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const addonDir = path.join(repo, 'native', 'addon');
-const built = path.join('native', 'addon', 'build', 'Release', 'launch.node');
+const require = createRequire(import.meta.url);
+const say = (line) => console.error(`syscall-katas: ${line}`);
 
-function notBuilt(why) {
-  console.warn(
-    `syscall-katas: native addon not built (${why}); the runner works without it, \`syscall-katas doctor\` says what is lost`,
-  );
-}
-
-/** node-gyp's entry point: node_modules/.bin first, else wherever npm hoisted the package. */
-function findNodeGyp() {
-  const bin = path.join(repo, 'node_modules', '.bin', 'node-gyp');
-  if (existsSync(bin)) return { cmd: bin, args: [] };
+/** The prebuilt addon for this platform, if the package has one and it loads here. */
+function loadablePrebuild() {
+  if (!existsSync(path.join(addonDir, 'prebuilds'))) return undefined; // a clone: nothing prebuilt
   try {
-    const script = createRequire(path.join(repo, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
-    return { cmd: process.execPath, args: [script] };
-  } catch {
-    return undefined;
+    const file = require('node-gyp-build').path(addonDir);
+    if (!file.includes(`${path.sep}prebuilds${path.sep}`)) return undefined;
+    require(file);
+    return { file };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
   }
-}
-
-/** The first line of the build's output that says what went wrong. */
-function firstError(output) {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const kinds = [
-    /(^|[\s:])(fatal )?error:/i, // the compiler's "launch.cc:1:2: error: ..."
-    /^[\w.]*(Error|Exception)\b/, // python's or node's "FileNotFoundError: ..."
-    /\berror\b/i, // make's "*** ... Error 1"
-  ];
-  const line =
-    kinds.map((k) => lines.find((l) => k.test(l) && !l.startsWith('gyp '))).find(Boolean) ??
-    lines.find((l) => l.startsWith('gyp ERR!') && !/^gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l)) ??
-    lines.at(-1) ??
-    'no output';
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 function main() {
-  if (process.platform !== 'linux') return notBuilt(`it is Linux-only, this is ${process.platform}`);
-  const gyp = findNodeGyp();
-  if (!gyp) return notBuilt('node-gyp is not installed');
-  const args = [...gyp.args, 'rebuild', '--directory', addonDir];
-  // Offline builds: outside `npm run` npm's nodedir setting is not in the
-  // environment, so point node-gyp at the running node's own headers when it
-  // has them (<prefix>/include/node), instead of letting it download them.
-  const prefix = path.resolve(path.dirname(process.execPath), '..');
-  if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) {
-    args.push(`--nodedir=${prefix}`);
+  if (process.argv.includes('--install')) {
+    const pre = loadablePrebuild();
+    if (pre?.file) {
+      rmSync(buildLog, { force: true });
+      return say(`native addon: using the prebuilt ${path.relative(repo, pre.file)}`);
+    }
+    if (pre?.error) say(`native addon: the prebuilt one does not load here (${pre.error}); building it from source`);
   }
-  const started = performance.now();
-  const r = spawnSync(gyp.cmd, args, {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 10 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.error) return notBuilt(`node-gyp could not run: ${r.error.message}`);
-  if (r.status !== 0) return notBuilt(firstError(`${r.stdout ?? ''}\n${r.stderr ?? ''}`));
-  if (!existsSync(path.join(repo, built))) return notBuilt(`node-gyp succeeded but ${built} is missing`);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`syscall-katas: native addon built (${built}, ${seconds} s)`);
+  const r = nodeGypRebuild();
+  if (r.ok) {
+    rmSync(buildLog, { force: true });
+    return say(`native addon built (${path.relative(repo, r.file)}, ${r.seconds.toFixed(1)} s)`);
+  }
+  say('native addon NOT built. The runner works without it, but grading loses its rlimits, rusage and');
+  say('non-dumpable runner; `syscall-katas doctor` says so and exits 1. Why the build failed:');
+  for (const line of r.cause) console.error(`    ${line}`);
+  if (r.log) say(`the whole build log: ${r.log}`);
+  say('it needs python3, make, g++ and the Node headers (node-gyp downloads them unless --nodedir is set);');
+  say(`then run: node ${path.join(repo, 'runner', 'scripts', 'build-addon.mjs')}`);
 }
 
 try {
   main();
 } catch (e) {
-  notBuilt(e instanceof Error ? e.message : String(e));
+  say(`native addon NOT built: ${e instanceof Error ? e.message : String(e)}`);
 }
 process.exitCode = 0;

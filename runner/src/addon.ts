@@ -1,4 +1,6 @@
-// The optional native addon (native/addon, built by `npm install` with node-gyp):
+// The optional native addon (native/addon): the package's prebuilt one for
+// linux-x64/arm64 (native/addon/prebuilds, made by `npm pack`), else the one
+// `npm install` builds with node-gyp (runner/scripts/build-addon.mjs):
 // runs an untrusted program the way Node's child_process cannot: output straight
 // to files on fds 1, 2 and 3, every other fd closed, resource limits (setrlimit),
 // a CPU pin, hardware counters (perf_event_open), and wait4()'s rusage. The
@@ -7,8 +9,10 @@
 // The addon may be missing (no compiler, a failed build, not Linux): then
 // addonAvailable() is false, addonLoadError() says why, and the runner keeps to
 // the pure-Node path in sandbox.ts.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isInstalled } from './workspace-root.js';
 import { repoRoot } from './paths.js';
 
 export interface LaunchRequest {
@@ -63,27 +67,52 @@ interface NativeModule {
   nonDumpable?(): boolean;
 }
 
-export const addonPath = path.join(repoRoot, 'native', 'addon', 'build', 'Release', 'launch.node');
+const addonDir = path.join(repoRoot, 'native', 'addon');
+/** What build-addon.mjs keeps of a failed build. */
+const buildLog = path.join(addonDir, 'build-error.log');
 
-let loaded: { module: NativeModule } | { error: string } | undefined;
+/** The command that builds the addon here: npm's script in a clone, the script's path in an install. */
+export function buildAddonCommand(): string {
+  return isInstalled() ? `node ${path.join(repoRoot, 'runner', 'scripts', 'build-addon.mjs')}` : 'npm run build:addon';
+}
 
-function load(): { module: NativeModule } | { error: string } {
+let loaded: { module: NativeModule; file: string } | { error: string } | undefined;
+
+function load(): { module: NativeModule; file: string } | { error: string } {
   if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  let file: string | undefined;
   try {
     if (process.platform !== 'linux') throw new Error(`the addon is Linux-only, this is ${process.platform}`);
-    const mod = createRequire(import.meta.url)(addonPath) as Partial<NativeModule>;
-    if (typeof mod.launch !== 'function') throw new Error(`${addonPath} has no launch()`);
-    loaded = { module: mod as NativeModule };
+    // node-gyp-build: build/Release first (a local build wins), then prebuilds/<platform>-<arch>.
+    file = (require('node-gyp-build') as { path(dir: string): string }).path(addonDir);
+    const mod = require(file) as Partial<NativeModule>;
+    if (typeof mod.launch !== 'function') throw new Error(`${file} has no launch()`);
+    loaded = { module: mod as NativeModule, file };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    loaded = {
-      error:
-        err.code === 'MODULE_NOT_FOUND'
-          ? `${path.relative(repoRoot, addonPath)} is not built (run \`npm run build:addon\`)`
-          : `${path.relative(repoRoot, addonPath)} does not load: ${err.message?.split('\n')[0] ?? String(e)}`,
-    };
+    const message = (e as Error).message?.split('\n')[0] ?? String(e);
+    const why = file ? `${path.relative(repoRoot, file)} does not load: ${message}` : `native/addon/build/Release/launch.node is not built and no prebuilt addon fits this machine (${message.replace(/^No native build was found for /, '')})`;
+    const failed = existsSync(buildLog) ? `; its build failed: ${buildFailure()} (the whole log: ${buildLog})` : '';
+    loaded = { error: `${why}${failed}` };
   }
   return loaded;
+}
+
+/** The cause build-addon.mjs found, the lines it printed. */
+function buildFailure(): string {
+  try {
+    const text = readFileSync(buildLog, 'utf8');
+    const cause = /^# cause: (.*)$/m.exec(text)?.[1];
+    return cause ?? 'see the log';
+  } catch {
+    return 'see the log';
+  }
+}
+
+/** The addon file in use, or undefined when it is not available. */
+export function addonFile(): string | undefined {
+  const l = load();
+  return 'file' in l ? l.file : undefined;
 }
 
 /**

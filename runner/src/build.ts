@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arch, Kata } from './manifest.js';
-import { displayPath, driverFile, exercisesDir, nativeDir, repoRoot, workspaceDir } from './paths.js';
+import { displayPath, driverFile, exercisesDir, nativeDir, repoRoot, cacheDir } from './paths.js';
 import type { CheckResult } from './result.js';
 import { checkInlined, checkInstructions, checkLearnerText, checkPreprocessed, checkSymbols, elfSectionRanges, globalsOf, ownSyscalls } from './symbols.js';
 import { hostArch, type Toolchain, toolchainFor, which } from './targets.js';
@@ -207,7 +207,7 @@ async function runtimeObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: 
 
 export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
   const tc = toolchainFor(arch);
-  const cacheRoot = path.join(workspaceDir(), '.cache', 'build');
+  const cacheRoot = path.join(cacheDir(), 'build');
   const read = readLearnerSource(learnerPath);
   if ('problem' in read)
     return { checks: [{ name: 'compile', kind: 'compile', arch: tc.arch, status: 'fail', message: read.problem }], cached: false };
@@ -347,7 +347,7 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   });
 
   // What the preprocessor made of their text: no spelling gets around these.
-  const seen = checkPreprocessed(existsSync(preprocessed) ? readFileSync(preprocessed, 'utf8') : '', pre.stderr, shown, agentFile(kata.id), arch, [repoRoot, workspaceDir()]);
+  const seen = checkPreprocessed(existsSync(preprocessed) ? readFileSync(preprocessed, 'utf8') : '', pre.stderr, shown, agentFile(kata.id), arch, [repoRoot, path.dirname(cacheDir())]);
   // Every static check reads the one object that is linked.
   const provided = loopsObj ? await globalsOf(tc, loopsObj) : new Set<string>();
   const [symbols, instructions, inlined] = await Promise.all([
@@ -436,7 +436,7 @@ async function buildHostTool(name: string): Promise<{ path?: string; error?: str
   const h = createHash('sha256').update(readFileSync(sourceFile)).update(ccPath).update(String(statSync(ccPath).mtimeMs));
   // The headers it may include (landlock.h, proc-stat.h): a change to one is a new program.
   for (const f of readdirSync(path.join(nativeDir, 'judge')).filter((f) => f.endsWith('.h')).sort()) h.update(readFileSync(path.join(nativeDir, 'judge', f)));
-  const dir = path.join(workspaceDir(), '.cache', 'build');
+  const dir = path.join(cacheDir(), 'build');
   const exe = path.join(dir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (existsSync(exe)) return { path: exe };
   mkdirSync(dir, { recursive: true });

@@ -74,7 +74,7 @@ program
   .name('syscall-katas')
   .description('Katas on the system call boundary: raw syscalls, batching, io_uring and the vDSO.')
   .version((JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version)
-  .addHelpText('after', '\nNew here? Start with: npx syscall-katas next')
+  .addHelpText('after', '\nNew here? Start with: npx syscall-katas next (from npm: npx syscall-katas init first, then next inside the folder it makes)')
   .showHelpAfterError('(add --help for usage)');
 
 program
@@ -91,6 +91,8 @@ program
     const { renderHeader, renderInstructions } = await import('./render.js');
     const file = ensureLearnerFile(kata);
     console.log(renderHeader(kata, displayPath(file)));
+    const { describeWorkspace } = await import('./workspace-root.js');
+    console.log(pc.dim(`Workspace: ${describeWorkspace()}`));
     if (!opts.brief && firstMeeting(kata)) console.log(`\n${renderInstructions(kata)}\n`);
     else console.log(pc.dim(`Instructions: ${pc.cyan(`npx syscall-katas show ${kata.id}`)}`));
     console.log(pc.bold('\nChecking your file…'));
@@ -191,12 +193,14 @@ program
 
 program
   .command('doctor')
-  .description('which toolchains and kernel features are present, and how to install what is missing')
+  .description('which toolchains and kernel features are present, and how to install what is missing; exit 1 when grading here would lose a defence')
   .option('--json', 'print the findings as JSON')
   .action(async (opts: { json?: boolean }) => {
     const { diagnose, renderDiagnosis } = await import('./doctor.js');
     const findings = await diagnose();
     console.log(opts.json ? JSON.stringify(findings, null, 2) : renderDiagnosis(findings));
+    // Non-zero when grading here would lose a defence: CI can stop before grading.
+    process.exitCode = findings.lost.length ? 1 : 0;
   });
 
 program
@@ -276,12 +280,22 @@ program
 
 program
   .command('init')
-  .description('instructors: write a template repository for students')
-  .requiredOption('--classroom <dir>', 'the folder to create')
-  .option('--course-repo <owner/name>', 'where the workflow checks the course out from', 'your-org/syscall-katas')
-  .option('--course-ref <ref>', 'branch or tag of the course to grade with', 'main')
-  .option('--katas <ids>', 'comma-separated kata ids (default: all)')
-  .action(async (opts: { classroom: string; courseRepo: string; courseRef: string; katas?: string }) => {
+  .description('create your workspace (a folder marked .syscall-katas.json, found from any folder inside it); instructors: --classroom')
+  .argument('[dir]', 'the folder to make your workspace', 'syscall-katas')
+  .option('--classroom <dir>', 'instructors: write a template repository for students to this folder instead')
+  .option('--course-repo <owner/name>', 'with --classroom: where the workflow checks the course out from', 'your-org/syscall-katas')
+  .option('--course-ref <ref>', 'with --classroom: branch or tag of the course to grade with', 'main')
+  .option('--katas <ids>', 'with --classroom: comma-separated kata ids (default: all)')
+  .action(async (dir: string, opts: { classroom?: string; courseRepo: string; courseRef: string; katas?: string }) => {
+    if (!opts.classroom) {
+      const { initWorkspace } = await import('./workspace-root.js');
+      const w = initWorkspace(dir, program.version() ?? '');
+      const there = displayPath(w.dir);
+      console.log(w.created ? `Created the workspace ${there}.` : `${there} is already a workspace: nothing changed.`);
+      if (w.note) console.log(pc.yellow(`Note: ${w.note}.`));
+      console.log(`Next: ${pc.cyan(`cd ${there} && npx syscall-katas next`)} (from that folder or any folder inside it).`);
+      return;
+    }
     const { initClassroom } = await import('./grade/init.js');
     const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, courseRef: opts.courseRef, katas: opts.katas?.split(',') });
     console.log(`Wrote ${written.length} files to ${opts.classroom}. Edit .github/workflows/grade.yml if the course lives elsewhere than ${opts.courseRepo}.`);

@@ -1,10 +1,14 @@
 // `syscall-katas doctor`: what this machine has for the course, and the exact
-// command that installs what is missing.
+// command that installs what is missing. It exits 1 when grading here would
+// lose a defence this user could have on this machine (the addon, the judge's
+// seccomp library, Landlock, as root the timed syscall count): CI stops there
+// instead of grading student code with less confinement than it expects.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pc } from './style.js';
 import type { Arch } from './manifest.js';
+import { repoRoot, solutionsDir } from './paths.js';
 import { type Features, probeFeatures } from './probe.js';
 import { hostArch, installCommand, missingTools, toolchainFor, which } from './targets.js';
 
@@ -14,33 +18,55 @@ interface Finding {
   detail: string;
   /** Tools whose packages fix it. */
   fix?: string;
+  /** Not ok means grading here loses a defence (doctor exits 1). */
+  defence?: boolean;
 }
 
 export interface Diagnosis {
   hostArch: string;
   findings: Finding[];
   install?: string;
+  /** The defences grading here would lose: the names of the failed defence findings. */
+  lost: string[];
 }
 
-function tool(name: string, purpose: string): Finding {
+function tool(name: string, purpose: string, defence = false): Finding {
   const found = which(name);
-  return { name, ok: !!found, detail: found ? `${found} (${purpose})` : `missing: ${purpose}`, fix: found ? undefined : name };
+  return { name, ok: !!found, detail: found ? `${found} (${purpose})` : `missing: ${purpose}`, fix: found ? undefined : name, defence };
+}
+
+/** Where the course's files are, and where the learner's work goes. */
+async function whereFindings(): Promise<Finding[]> {
+  const { describeWorkspace, isInstalled, locateWorkspace } = await import('./workspace-root.js');
+  const w = locateWorkspace();
+  const solutions = existsSync(solutionsDir);
+  return [
+    {
+      name: 'course',
+      ok: true,
+      detail: `${repoRoot} (${isInstalled() ? 'installed package' : 'a clone'}${solutions ? '' : '; no solutions: `verify` and the reference column of `trace` need a clone'})`,
+    },
+    { name: 'workspace', ok: w.dir !== undefined, detail: describeWorkspace(w) },
+  ];
 }
 
 /** The native addon: what it adds, or what is lost without it. */
 async function addonFinding(): Promise<Finding> {
-  const { addonAvailable, addonLoadError, launch } = await import('./addon.js');
+  const { addonAvailable, addonFile, addonLoadError, buildAddonCommand, launch } = await import('./addon.js');
   if (!addonAvailable())
     return {
       name: 'native addon',
       ok: false,
-      detail: `${addonLoadError()}. Without it learner programs still run isolated (own process group, timeout, capped output), but with no rlimits on CPU, memory or file size, no rusage and no instruction counts. Needs python3, make and g++: then \`npm run build:addon\``,
+      defence: true,
+      detail: `${addonLoadError()}. Without it learner programs still run isolated (own process group, timeout, capped output), but with no rlimits on CPU, memory or file size, no rusage, no instruction counts and a runner other processes of your uid can trace. Needs python3, make and g++: then \`${buildAddonCommand()}\``,
     };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'syscall-katas-doctor-'));
   try {
     const r = await launch({ argv: ['true'], cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdoutPath: path.join(dir, 'o'), stderrPath: path.join(dir, 'e'), timeoutMs: 5000, perf: true });
     const perf = r.perf ? `instruction counts available (${r.perf.instructions} for /bin/true)` : `no instruction counts: perf counters ${r.perfError ?? 'unavailable'}`;
-    return { name: 'native addon', ok: true, detail: `built: rlimits, rusage; ${perf}` };
+    const file = addonFile() ?? '';
+    const kind = file.includes(`${path.sep}prebuilds${path.sep}`) ? 'prebuilt' : 'built';
+    return { name: 'native addon', ok: true, defence: true, detail: `${kind} (${path.relative(repoRoot, file)}): rlimits, rusage; ${perf}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -54,6 +80,7 @@ function confinementFindings(f: Features): Finding[] {
     {
       name: 'Landlock',
       ok: ll >= 1,
+      defence: true,
       detail:
         ll >= 6
           ? `ABI ${ll}: the agent writes only its own directory, reads only the system's files, and cannot signal the judge`
@@ -67,8 +94,10 @@ function confinementFindings(f: Features): Finding[] {
       detail: root ? 'a fresh uid per agent (the judge runs as root)' : 'your uid (run as root, as CI does, for a uid of its own per agent)',
     },
     {
+      // Root can have it (mount tracefs); for other users it is not to be had, so not lost.
       name: 'timed syscalls',
       ok: !!f.tracepoint,
+      defence: root,
       detail: f.tracepoint
         ? 'counted by a perf tracepoint during timed runs: code that skips its syscall only while timed fails'
         : `not counted while timed (${root ? 'mount tracefs: `mount -t tracefs nodev /sys/kernel/tracing`' : 'needs root and tracefs'}); the traced runs and the budget floor still decide`,
@@ -94,11 +123,12 @@ async function liburingCallsFinding(): Promise<Finding> {
 export async function diagnose(): Promise<Diagnosis> {
   const findings: Finding[] = [];
   const host = hostArch;
-  if (!host) return { hostArch: process.arch, findings: [{ name: 'architecture', ok: false, detail: `${process.arch} is not supported (x86_64 or aarch64)` }] };
+  if (!host) return { hostArch: process.arch, findings: [{ name: 'architecture', ok: false, defence: true, detail: `${process.arch} is not supported (x86_64 or aarch64)` }], lost: ['architecture'] };
+  findings.push(...(await whereFindings()));
   const foreign: Arch = host === 'x86_64' ? 'aarch64' : 'x86_64';
   const native = toolchainFor(host);
   const cross = toolchainFor(foreign);
-  findings.push(tool(native.cc, `C compiler for ${host} katas`));
+  findings.push(tool(native.cc, `C compiler for ${host} katas`, true));
   findings.push(tool(cross.cc, `cross compiler for ${foreign} katas`));
   findings.push(tool(cross.emulator!, `runs ${foreign} katas on this ${host} machine`));
   const liburing = existsSync('/usr/include/liburing.h');
@@ -117,7 +147,7 @@ export async function diagnose(): Promise<Diagnosis> {
   };
   findings.push(await addonFinding());
   const seccomp = existsSync('/usr/include/seccomp.h');
-  findings.push({ name: 'libseccomp', ok: seccomp, detail: seccomp ? 'the judge builds its filter for the agent with it' : 'missing: the judge cannot be built without it', fix: seccomp ? undefined : 'libseccomp-dev' });
+  findings.push({ name: 'libseccomp', ok: seccomp, defence: true, detail: seccomp ? 'the judge builds its filter for the agent with it' : 'missing: the judge cannot be built without it', fix: seccomp ? undefined : 'libseccomp-dev' });
   if (missingTools(native).length === 0) {
     const f = await probeFeatures(host);
     feature(host, f);
@@ -125,7 +155,8 @@ export async function diagnose(): Promise<Diagnosis> {
   }
   if (missingTools(cross).length === 0) feature(foreign, await probeFeatures(foreign));
   const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
-  return { hostArch: host, findings, install: fixes.length ? installCommand(fixes) : undefined };
+  const lost = findings.filter((f) => f.defence && !f.ok).map((f) => f.name);
+  return { hostArch: host, findings, install: fixes.length ? installCommand(fixes) : undefined, lost };
 }
 
 export function renderDiagnosis(d: Diagnosis): string {
@@ -133,7 +164,8 @@ export function renderDiagnosis(d: Diagnosis): string {
   for (const f of d.findings) lines.push(`  ${f.ok ? pc.green('✓') : pc.yellow('✗')} ${f.name.padEnd(22)} ${f.detail}`);
   lines.push('');
   if (d.install) lines.push(`Install what is missing with:\n  ${pc.cyan(d.install)}`);
-  else lines.push(pc.green('Everything the course uses is here.'));
+  if (d.lost.length) lines.push(pc.red(`Grading here would lose a defence (${d.lost.join(', ')}): fix it before grading anyone's code (doctor exits 1).`));
+  else if (!d.install) lines.push(pc.green('Everything the course uses is here.'));
   const kernelOnly = d.findings.filter((f) => !f.ok && !f.fix);
   if (kernelOnly.length) lines.push(pc.dim('Katas that need a missing kernel feature show as "unavailable", not failed.'));
   return lines.join('\n');

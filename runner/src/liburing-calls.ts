@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { workspaceDir } from './paths.js';
+import { cacheDir as cacheDirOf } from './paths.js';
 import { hostArch, toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -43,7 +43,7 @@ export async function missingLiburingCalls(names: string[]): Promise<{ missing: 
   if (!existsSync(HEADER) || !hostArch) return { missing: names, error: `no ${HEADER}` };
   const wanted = [...new Set(names)].sort();
   const key = createHash('sha256').update(`${statSync(HEADER).mtimeMs} ${wanted.join(' ')}`).digest('hex').slice(0, 16);
-  const cacheDir = path.join(workspaceDir(), '.cache');
+  const cacheDir = cacheDirOf();
   const cacheFile = path.join(cacheDir, `liburing-${key}.json`);
   try {
     return JSON.parse(readFileSync(cacheFile, 'utf8')) as { missing: string[] };

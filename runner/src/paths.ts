@@ -2,6 +2,7 @@
 // and the learner's workspace (their copies, state, build cache).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceDir } from './workspace-root.js';
 
 /** The package root: runner/dist/paths.js -> ../../ */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,14 +14,8 @@ export const schemasDir = path.join(repoRoot, 'schemas');
 export const courseFile = path.join(exercisesDir, 'course.json');
 
 /** The learner's copies live apart from the pristine files so that `reset`
- * and `verify` always have the originals. SYSCALL_KATAS_WORKSPACE moves it
- * (tests, instructors grading a folder of submissions). */
-export function workspaceDir(): string {
-  if (process.env.SYSCALL_KATAS_WORKSPACE) return path.resolve(process.env.SYSCALL_KATAS_WORKSPACE);
-  // Installed as a dependency, the package folder is no place for the learner's work.
-  const installed = repoRoot.split(path.sep).includes('node_modules');
-  return installed ? path.resolve('syscall-katas-workspace') : path.join(repoRoot, 'workspace');
-}
+ * and `verify` always have the originals: workspace-root.ts finds them. */
+export { cacheDir, workspaceDir } from './workspace-root.js';
 
 export function exerciseFile(id: string): string {
   return path.join(exercisesDir, id, 'exercise.c');

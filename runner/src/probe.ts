@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
-import { nativeDir, workspaceDir } from './paths.js';
+import { cacheDir, nativeDir } from './paths.js';
 import { runProgram } from './sandbox.js';
 import { toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
@@ -20,14 +20,14 @@ export interface Features {
 }
 
 /**
- * One probe per arch and workspace at a time: `list` asks for every kata at
+ * One probe per arch and cache at a time: `list` asks for every kata at
  * once, and two probes building the same executable made one of them run a
  * half-written file and report io_uring and the vDSO missing.
  */
 const probing = new Map<string, Promise<Features>>();
 
 export function probeFeatures(arch: Arch): Promise<Features> {
-  const key = `${workspaceDir()} ${arch}`;
+  const key = `${cacheDir()} ${arch}`;
   let p = probing.get(key);
   if (!p) {
     p = probeOnce(arch).finally(() => probing.delete(key));
@@ -37,8 +37,8 @@ export function probeFeatures(arch: Arch): Promise<Features> {
 }
 
 async function probeOnce(arch: Arch): Promise<Features> {
-  const cacheDir = path.join(workspaceDir(), '.cache');
-  const cacheFile = path.join(cacheDir, `features-${arch}.json`);
+  const dir = cacheDir();
+  const cacheFile = path.join(dir, `features-${arch}.json`);
   // tracefs may be mounted later than the kernel booted: part of the answer.
   const key = `${os.hostname()} ${os.release()} ${existsSync('/sys/kernel/tracing/events') ? 'tracefs' : ''}`;
   try {
@@ -48,9 +48,9 @@ async function probeOnce(arch: Arch): Promise<Features> {
     /* not probed yet */
   }
   const tc = toolchainFor(arch);
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   // Its own name per build: another process (a second `check`, a grader's job) may be probing too.
-  const exe = path.join(cacheDir, `features-${arch}.${process.pid}.${Date.now()}`);
+  const exe = path.join(dir, `features-${arch}.${process.pid}.${Date.now()}`);
   const built = await runTool(tc.cc, [
     '-O2',
     ...(tc.staticLink ? ['-static'] : []),

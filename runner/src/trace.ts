@@ -3,6 +3,7 @@
 // budgets use (a counting run of the kata's loop, or one case with --case),
 // traced by the judge with ptrace: strace cannot attach to a process the
 // judge already traces, and its table would count the harness's channel too.
+import { existsSync } from 'node:fs';
 import { pc } from './style.js';
 import { buildKata } from './build.js';
 import { newSeed, runJudge } from './checks/run.js';
@@ -26,6 +27,8 @@ export interface TraceReport {
   arch: Arch;
   learner: TraceRun[];
   reference: TraceRun[];
+  /** Why there is no reference column: the npm package ships no solutions. */
+  noReference?: string;
   problem?: string;
 }
 
@@ -70,6 +73,10 @@ export async function traceKata(kata: Kata, learnerPath: string, caseName?: stri
   const arch = archs.find((a) => !isEmulated(a)) ?? archs[0]!;
   if (caseName && isEmulated(arch))
     return { kata: kata.id, arch, learner: [], reference: [], problem: `a case cannot be traced under emulation (${arch}): qemu's syscalls are not the guest's; drop --case to count the kata's loop from qemu's log` };
+  if (!existsSync(solutionFile(kata.id))) {
+    const mine = await countRuns(kata, arch, learnerPath, caseName);
+    return { kata: kata.id, arch, learner: mine.runs, reference: [], noReference: 'no reference column: the npm package ships no solutions (a clone of the course has them)', problem: mine.problem };
+  }
   const [mine, ref] = await Promise.all([countRuns(kata, arch, learnerPath, caseName), countRuns(kata, arch, solutionFile(kata.id), caseName)]);
   return { kata: kata.id, arch, learner: mine.runs, reference: ref.runs, problem: mine.problem ?? ref.problem };
 }
@@ -88,6 +95,7 @@ export async function renderTrace(report: TraceReport): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const out: string[] = [];
   if (report.problem) return `${pc.red('✗')} ${report.problem}`;
+  const withRef = !report.noReference;
   for (let i = 0; i < report.learner.length; i++) {
     const mine = report.learner[i]!;
     const ref = report.reference[i];
@@ -106,9 +114,9 @@ export async function renderTrace(report: TraceReport): Promise<string> {
     };
     const names = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (a.get(y) ?? 0) - (a.get(x) ?? 0) || x.localeCompare(y));
     const table = new Table({
-      head: ['syscall', 'yours', 'errors', 'µs/call traced', 'reference', 'difference'],
+      head: ['syscall', 'yours', 'errors', 'µs/call traced', 'reference', 'difference'].slice(0, withRef ? 6 : 4),
       style: { head: [], border: [] },
-      colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+      colAligns: (['left', 'right', 'right', 'right', 'right', 'right'] as const).slice(0, withRef ? 6 : 4),
     });
     for (const name of names) {
       const x = a.get(name) ?? 0;
@@ -116,13 +124,16 @@ export async function renderTrace(report: TraceReport): Promise<string> {
       const d = x - y;
       const loud = d > 0 && (y === 0 ? x >= 2 : x >= 2 * y);
       const per = mine.calls ? ` (${(x / mine.calls).toFixed(x % mine.calls ? 2 : 0)}/call)` : '';
-      table.push([loud ? pc.yellow(name) : name, `${x}${per}`, mine.traced ? String(errs.get(name) ?? 0) : '?', usPer(name), String(y), loud ? pc.yellow(d > 0 ? `+${d}` : String(d)) : d > 0 ? `+${d}` : String(d)]);
+      const row = [loud ? pc.yellow(name) : name, `${x}${per}`, mine.traced ? String(errs.get(name) ?? 0) : '?', usPer(name), String(y), loud ? pc.yellow(d > 0 ? `+${d}` : String(d)) : d > 0 ? `+${d}` : String(d)];
+      table.push(withRef ? row : row.slice(0, 4));
     }
     const total = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
-    table.push([pc.bold('total'), pc.bold(String(total(a))), pc.bold(String(total(errs))), '', pc.bold(String(total(b))), pc.bold(String(total(a) - total(b)))]);
+    const totals = [pc.bold('total'), pc.bold(String(total(a))), pc.bold(String(total(errs))), '', pc.bold(String(total(b))), pc.bold(String(total(a) - total(b)))];
+    table.push(withRef ? totals : totals.slice(0, 4));
     out.push(table.toString());
     if (!mine.traced) out.push(pc.dim("  counted from qemu's -strace log: under emulation the count is what the emulator reports"));
   }
+  if (report.noReference) out.push(pc.dim(`${report.noReference}; the budgets are in \`syscall-katas check ${report.kata}\`.`));
   out.push(
     pc.dim(
       "Counted by the judge (ptrace) as the budgets count them: every syscall of your code during the run, none of the harness's. µs/call is from entry to exit as the tracer saw it (strace -c -w's figure): tracing adds ~18 µs to each, so compare counts, not these times.",

@@ -1,11 +1,15 @@
 // `syscall-katas verify`: runs verifyKata over the set with a progress bar and
 // prints what is wrong. Exit 0 only when every kata holds.
 import cliProgress from 'cli-progress';
+import { existsSync } from 'node:fs';
+import { solutionsDir } from './paths.js';
 import { pc } from './style.js';
 import { findKata, loadKatas } from './katas.js';
 import { orphanSolutions, verifyKata, type KataVerification } from './verify.js';
 
 export async function runVerify(ids: string[], opts: { json?: boolean; allowUnavailable?: boolean; budgetScale?: number }): Promise<number> {
+  // The npm package ships no solutions (README, "Installing from npm"): verify is for a clone.
+  if (!existsSync(solutionsDir)) throw new Error(`verify checks the reference solutions, and this copy of the course has none (${solutionsDir}): the npm package does not ship them. Run it in a clone of the course`);
   const all = loadKatas().katas;
   const katas = ids.length ? ids.map(findKata) : all;
   const setProblems = ids.length ? [] : orphanSolutions(all);

@@ -107,8 +107,10 @@ describe('syscall-katas CLI', () => {
 
   it('doctor reports the toolchain and kernel features', async () => {
     const { code, stdout } = await cli(['doctor', '--json'], fresh());
-    expect(code).toBe(0);
-    const d = JSON.parse(stdout) as { findings: { name: string; ok: boolean }[] };
+    const d = JSON.parse(stdout) as { findings: { name: string; ok: boolean; defence?: boolean }[]; lost: string[] };
+    // Exit 1 exactly when a defence is lost (the package test stages a missing addon).
+    expect(d.lost).toEqual(d.findings.filter((f) => f.defence && !f.ok).map((f) => f.name));
+    expect(code).toBe(d.lost.length ? 1 : 0);
     const names = d.findings.map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['libseccomp', 'liburing', 'Landlock', 'agent uid', 'timed syscalls']));
     expect(names.some((n) => n.startsWith('io_uring'))).toBe(true);
