@@ -10,6 +10,7 @@ import { findKata, KataSetError, loadKatas } from './katas.js';
 import type { Kata } from './manifest.js';
 import { ensureLearnerFile, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
 import { displayPath, repoRoot } from './paths.js';
+import { parseJobs, parseShard } from './grade/options.js';
 
 const program = new Command();
 
@@ -225,9 +226,24 @@ program
     if (!(n >= 0 && n <= 100)) throw new InvalidArgumentError('a percentage from 0 to 100');
     return n;
   })
-  .action(async (opts: import('./grade/command.js').GradeOptions) => {
-    const { runGrade } = await import('./grade/command.js');
-    process.exitCode = await runGrade(opts);
+  .option('--jobs <n>', 'with --submissions: students graded at once (timing runs still one at a time)', (v) => {
+    const n = parseJobs(v);
+    if (typeof n === 'string') throw new InvalidArgumentError(n);
+    return n;
+  }, 1)
+  .option('--shard <i/N>', 'with --submissions: grade the i-th of N shares of the class (merge them with `grade merge`)', (v) => {
+    const shard = parseShard(v);
+    if (typeof shard === 'string') throw new InvalidArgumentError(shard);
+    return shard;
+  })
+  // `grade merge DIR…` is an operand, not a subcommand: then --out and --gradebook (grade's) say where the merged files go.
+  .argument('[merge]', "'merge': combine the results.json of a class graded in shards (--shard) into one gradebook, class.xml and class.md (in --out, default grades/)")
+  .argument('[dirs...]', "with merge: the shards' --out folders (or their results.json)")
+  .action(async (merge: string | undefined, dirs: string[], opts: import('./grade/command.js').GradeOptions) => {
+    const { runGrade, runMerge } = await import('./grade/command.js');
+    if (merge === undefined) process.exitCode = await runGrade(opts);
+    else if (merge !== 'merge') throw new InvalidArgumentError(`unknown grade command "${merge}": the only one is merge`);
+    else process.exitCode = runMerge(dirs, { out: opts.out ?? 'grades', gradebook: opts.gradebook });
   });
 
 program
