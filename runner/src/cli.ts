@@ -248,15 +248,27 @@ program
 
 program
   .command('init')
-  .description('instructors: write a template repository for students')
-  .requiredOption('--classroom <dir>', 'the folder to create')
-  .option('--course-repo <owner/name>', 'where the workflow checks the course out from', 'your-org/syscall-katas')
-  .option('--course-ref <ref>', 'branch or tag of the course to grade with', 'main')
+  .description('instructors: write a template repository for students (--classroom) or a Gradescope autograder (--gradescope)')
+  .option('--classroom <dir>', 'the template repository to create (and <dir>-instructor/ with the class workflow)')
+  .option('--gradescope <dir>', 'the autograder to create: setup.sh, run_autograder, course.json, autograder.zip')
+  .option('--course-repo <owner/name>', 'with --classroom: the course repository the README links to', 'your-org/syscall-katas')
+  .option('--grader-version <version>', 'the syscall-katas version installed from npm (default: this one)')
+  .option('--arm64', 'with --classroom: the arm64 job on (else only when the variable SYSCALL_KATAS_ARM64 is true)')
+  .option('--config <file>', 'with --gradescope: the course config (katas, points) to grade with')
   .option('--katas <ids>', 'comma-separated kata ids (default: all)')
-  .action(async (opts: { classroom: string; courseRepo: string; courseRef: string; katas?: string }) => {
-    const { initClassroom } = await import('./grade/init.js');
-    const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, courseRef: opts.courseRef, katas: opts.katas?.split(',') });
-    console.log(`Wrote ${written.length} files to ${opts.classroom}. Edit .github/workflows/grade.yml if the course lives elsewhere than ${opts.courseRepo}.`);
+  .action(async (opts: { classroom?: string; gradescope?: string; courseRepo: string; graderVersion?: string; arm64?: boolean; config?: string; katas?: string }) => {
+    const katas = opts.katas?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (opts.gradescope) {
+      const { initGradescope } = await import('./grade/gradescope-init.js');
+      const written = initGradescope(opts.gradescope, { config: opts.config, katas, version: opts.graderVersion });
+      console.log(`Wrote ${written.join(', ')} to ${opts.gradescope}. Upload autograder.zip as the assignment's autograder (Ubuntu base image).`);
+    }
+    if (opts.classroom) {
+      const { initClassroom } = await import('./grade/init.js');
+      const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, katas, version: opts.graderVersion, arm64: opts.arm64 });
+      console.log(`Wrote ${written.length} files to ${opts.classroom} (the class workflow to ${written.at(-1)}). The README links to ${opts.courseRepo}.`);
+    }
+    if (!opts.classroom && !opts.gradescope) throw new InvalidArgumentError('init: say what to create: --classroom DIR or --gradescope DIR');
   });
 
 program
