@@ -73,7 +73,7 @@ describe('grade', () => {
     expect(v.ok ? '' : v.error).toBe('');
   });
 
-  it('junit is valid XML: a testsuite per track, a testcase per check, failure for wrong code', async () => {
+  it('junit is valid XML: a testsuite per track, a testcase per graded part, failure for wrong code', async () => {
     const { code, stdout } = await cli(['grade', '--submission', pristine, '--format', 'junit', '--katas', 'x86-write,a64-write']);
     expect(code).toBe(0);
     const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(stdout, true);
