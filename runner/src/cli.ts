@@ -215,7 +215,7 @@ program
   .command('grade')
   .description('instructors: grade a submission (or a folder of them) and report as json, junit, gradescope, classroom or markdown')
   .option('--submission <dir>', 'folder with the learner files <kata-id>.c (default: the workspace)')
-  .option('--submissions <dir>', 'folder of student folders: graded one after another, with a CSV gradebook')
+  .option('--submissions <dir>', 'a class: a folder of student folders, graded into a CSV gradebook and class reports (see --jobs, --shard)')
   .option('--katas <ids>', 'comma-separated kata ids (default: the config\'s, or all)')
   .option('--config <file>', 'course config (schemas/course-config.schema.json): points, budget scale, timeouts')
   .addOption(new Option('--format <format>', 'report format').choices(['json', 'junit', 'gradescope', 'classroom', 'markdown']).default('markdown'))
