@@ -10,6 +10,7 @@ import type { Kata } from './manifest.js';
 import { ensureLearnerFile, firstMeeting, nextHintIndex, progressOf, readState, recordCheck, resetLearnerFile } from './workspace.js';
 import { displayPath, repoRoot } from './paths.js';
 import { pc, wrapLine } from './style.js';
+import { parseJobs, parseShard } from './grade/options.js';
 
 const program = new Command();
 
@@ -262,7 +263,7 @@ program
   .command('grade')
   .description('instructors: grade a submission (or a folder of them) and report as json, junit, gradescope, classroom or markdown')
   .option('--submission <dir>', 'folder with the learner files <kata-id>.c (default: the workspace)')
-  .option('--submissions <dir>', 'folder of student folders: graded one after another, with a CSV gradebook')
+  .option('--submissions <dir>', 'a class: a folder of student folders, graded into a CSV gradebook and class reports (see --jobs, --shard)')
   .option('--katas <ids>', 'comma-separated kata ids (default: the config\'s, or all)')
   .option('--config <file>', 'course config (schemas/course-config.schema.json): points, budget scale, timeouts')
   .addOption(new Option('--format <format>', 'report format').choices(['json', 'junit', 'gradescope', 'classroom', 'markdown']).default('markdown'))
@@ -273,21 +274,39 @@ program
     if (!(n >= 0 && n <= 100)) throw new InvalidArgumentError('a percentage from 0 to 100');
     return n;
   })
-  .action(async (opts: import('./grade/command.js').GradeOptions) => {
-    const { runGrade } = await import('./grade/command.js');
-    process.exitCode = await runGrade(opts);
+  .option('--jobs <n>', 'with --submissions: students graded at once (timing runs still one at a time)', (v) => {
+    const n = parseJobs(v);
+    if (typeof n === 'string') throw new InvalidArgumentError(n);
+    return n;
+  }, 1)
+  .option('--shard <i/N>', 'with --submissions: grade the i-th of N shares of the class (merge them with `grade merge`)', (v) => {
+    const shard = parseShard(v);
+    if (typeof shard === 'string') throw new InvalidArgumentError(shard);
+    return shard;
+  })
+  // `grade merge DIR…` is an operand, not a subcommand: then --out and --gradebook (grade's) say where the merged files go.
+  .argument('[merge]', "'merge': combine the results.json of a class graded in shards (--shard) into one gradebook, class.xml and class.md (in --out, default grades/)")
+  .argument('[dirs...]', "with merge: the shards' --out folders (or their results.json)")
+  .action(async (merge: string | undefined, dirs: string[], opts: import('./grade/command.js').GradeOptions) => {
+    const { runGrade, runMerge } = await import('./grade/command.js');
+    if (merge === undefined) process.exitCode = await runGrade(opts);
+    else if (merge !== 'merge') throw new InvalidArgumentError(`unknown grade command "${merge}": the only one is merge`);
+    else process.exitCode = runMerge(dirs, { out: opts.out ?? 'grades', gradebook: opts.gradebook });
   });
 
 program
   .command('init')
-  .description('create your workspace (a folder marked .syscall-katas.json, found from any folder inside it); instructors: --classroom')
+  .description('create your workspace (a folder marked .syscall-katas.json, found from any folder inside it); instructors: --classroom DIR (a template repository) or --gradescope DIR (an autograder)')
   .argument('[dir]', 'the folder to make your workspace', 'syscall-katas')
-  .option('--classroom <dir>', 'instructors: write a template repository for students to this folder instead')
-  .option('--course-repo <owner/name>', 'with --classroom: where the workflow checks the course out from', 'your-org/syscall-katas')
-  .option('--course-ref <ref>', 'with --classroom: branch or tag of the course to grade with', 'main')
-  .option('--katas <ids>', 'with --classroom: comma-separated kata ids (default: all)')
-  .action(async (dir: string, opts: { classroom?: string; courseRepo: string; courseRef: string; katas?: string }) => {
-    if (!opts.classroom) {
+  .option('--classroom <dir>', 'instructors: the template repository to create (and <dir>-instructor/ with the class workflow)')
+  .option('--gradescope <dir>', 'instructors: the autograder to create: setup.sh, run_autograder, course.json, autograder.zip')
+  .option('--course-repo <owner/name>', 'with --classroom: the course repository the README links to', 'your-org/syscall-katas')
+  .option('--grader-version <version>', 'the syscall-katas version installed from npm (default: this one)')
+  .option('--arm64', 'with --classroom: the arm64 job on (else only when the variable SYSCALL_KATAS_ARM64 is true)')
+  .option('--config <file>', 'with --gradescope: the course config (katas, points) to grade with')
+  .option('--katas <ids>', 'with --classroom or --gradescope: comma-separated kata ids (default: all)')
+  .action(async (dir: string, opts: { classroom?: string; gradescope?: string; courseRepo: string; graderVersion?: string; arm64?: boolean; config?: string; katas?: string }) => {
+    if (!opts.classroom && !opts.gradescope) {
       const { initWorkspace } = await import('./workspace-root.js');
       const w = initWorkspace(dir, program.version() ?? '');
       const there = displayPath(w.dir);
@@ -296,9 +315,17 @@ program
       console.log(`Next: ${pc.cyan(`cd ${there} && npx syscall-katas next`)} (from that folder or any folder inside it).`);
       return;
     }
-    const { initClassroom } = await import('./grade/init.js');
-    const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, courseRef: opts.courseRef, katas: opts.katas?.split(',') });
-    console.log(`Wrote ${written.length} files to ${opts.classroom}. Edit .github/workflows/grade.yml if the course lives elsewhere than ${opts.courseRepo}.`);
+    const katas = opts.katas?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (opts.gradescope) {
+      const { initGradescope } = await import('./grade/gradescope-init.js');
+      const written = initGradescope(opts.gradescope, { config: opts.config, katas, version: opts.graderVersion });
+      console.log(`Wrote ${written.join(', ')} to ${opts.gradescope}. Upload autograder.zip as the assignment's autograder (Ubuntu base image).`);
+    }
+    if (opts.classroom) {
+      const { initClassroom } = await import('./grade/init.js');
+      const written = initClassroom(opts.classroom, { courseRepo: opts.courseRepo, katas, version: opts.graderVersion, arm64: opts.arm64 });
+      console.log(`Wrote ${written.length} files to ${opts.classroom} (the class workflow to ${written.at(-1)}). The README links to ${opts.courseRepo}.`);
+    }
   });
 
 program

@@ -63,9 +63,25 @@ export function runContext(kata: Kata, arch: Arch, build: BuildOutcome, options:
   };
 }
 
+/** Times a step; its duration goes on the first of its results, so that sums count each step once. */
+async function timed(step: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  const started = performance.now();
+  const results = await step();
+  if (results[0]) results[0] = { ...results[0], durationMs: performance.now() - started };
+  return results;
+}
+
+const ungated = { shared: <T>(step: () => Promise<T>) => step(), exclusive: <T>(step: () => Promise<T>) => step() };
+
 async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: CheckOptions): Promise<CheckResult[]> {
-  const build = await buildKata(kata, arch, learnerPath);
-  const results = [...build.checks];
+  const gate = options.gate ?? ungated;
+  let build!: Awaited<ReturnType<typeof buildKata>>;
+  const results = await gate.shared(() =>
+    timed(async () => {
+      build = await buildKata(kata, arch, learnerPath);
+      return [...build.checks];
+    }),
+  );
   const tc = toolchainFor(arch);
   const several = kata.checks.filter((c) => c.kind === 'syscall-count').length > 1;
   const skip = (spec: CheckSpec, message: string): CheckResult => ({
@@ -95,7 +111,8 @@ async function checkArch(kata: Kata, arch: Arch, learnerPath: string, options: C
       results.push({ ...skip(spec, unsupported), status: 'unavailable' });
       continue;
     }
-    const got = await runCheck(ctx, spec);
+    // A timing run has the machine to itself: parallel grading never moves a budget's verdict.
+    const got = await (spec.kind === 'ns-per-call' ? gate.exclusive : gate.shared)(() => timed(() => runCheck(ctx, spec)));
     results.push(...got);
     if (spec.kind === 'syscall-count' && got.some((r) => r.status === 'fail')) ctx.countFailed = true;
     const judgesCorrectness = spec.kind === 'cases';

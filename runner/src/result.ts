@@ -55,6 +55,8 @@ export interface CheckResult {
   syscalls?: SyscallFigures;
   /** A count that is the kata's lesson (gradedAs "correctness"): grading counts it with the cases. */
   lesson?: boolean;
+  /** How long the step that produced it took (the build, one judge run): on a step's first result only. */
+  durationMs?: number;
 }
 
 export interface KataResult {

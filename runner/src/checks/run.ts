@@ -24,6 +24,17 @@ export interface CheckOptions {
   guard?: boolean;
   /** Stops before the next run once aborted (a per-kata time limit); the run under way ends by its own timeout. */
   signal?: AbortSignal;
+  /**
+   * Grading in parallel (grade --jobs): every build and run goes through the
+   * gate, a timing run alone (nothing else of ours runs while it is timed).
+   */
+  gate?: RunGate;
+}
+
+/** Shared steps run side by side; an exclusive one waits for them to end and runs alone. */
+export interface RunGate {
+  shared<T>(step: () => Promise<T>): Promise<T>;
+  exclusive<T>(step: () => Promise<T>): Promise<T>;
 }
 
 /** Emulated programs run several times slower: their timeouts stretch. */

@@ -1,11 +1,13 @@
-// `syscall-katas grade`: one submission, or a folder of them (a gradebook).
+// `syscall-katas grade`: one submission, or a folder of them (a gradebook,
+// class.ts), and `grade merge` of a class graded in shards (merge.ts).
 // Exit 0 when grading completed, whatever the score; 2 when it could not run;
 // 1 only for --fail-under.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { stringify } from 'csv-stringify/sync';
 import { workspaceDir } from '../paths.js';
+import { gradeClass, type Shard } from './class.js';
+import { mergeShards, summaryLine, summaryOf, writeClassOutputs } from './merge.js';
 import { loadGradeConfig } from './config.js';
 import { gradeSubmission } from './grade.js';
 import { publishToGitHub, quarantined } from './github.js';
@@ -21,6 +23,8 @@ export interface GradeOptions {
   out?: string;
   gradebook?: string;
   failUnder?: number;
+  jobs: number;
+  shard?: Shard;
 }
 
 function progressBar(label: string) {
@@ -34,7 +38,11 @@ export async function runGrade(opts: GradeOptions): Promise<number> {
   if (!reporter) throw new Error(`unknown format "${opts.format}": one of ${Object.keys(reporters).join(', ')}`);
   const config = loadGradeConfig(opts.config, opts.katas?.split(',').map((s) => s.trim()).filter(Boolean));
 
-  if (opts.submissions) return gradeMany(opts, config, reporter.extension);
+  if (opts.submissions) {
+    const root = path.resolve(opts.submissions);
+    return gradeClass({ root, outDir: path.resolve(opts.out ?? path.join(root, '..', 'grades')), gradebook: opts.gradebook, jobs: opts.jobs, shard: opts.shard }, config, reporter);
+  }
+  if (opts.shard || opts.jobs > 1) throw new Error('--jobs and --shard grade a class: use them with --submissions');
 
   const dir = path.resolve(opts.submission ?? workspaceDir());
   const bar = progressBar('grade');
@@ -53,41 +61,18 @@ export async function runGrade(opts: GradeOptions): Promise<number> {
     const details = report.katas.flatMap((k) => k.checks.filter((c) => c.status === 'fail').map((c) => [`${k.id}: ${c.name}: ${c.message ?? ''}`, ...(c.details ?? [])].join('\n')));
     if (details.length && report.messagesShown) console.log(quarantined(details.join('\n\n')));
   }
-  if (opts.out || opts.format !== 'markdown') console.error(`syscall-katas grade: ${report.score} / ${report.maxScore} (${report.percentage}%)${report.ungraded.length ? `; not graded here: ${report.ungraded.join(', ')}` : ''}`);
+  if (opts.out || opts.format !== 'markdown') console.error(`syscall-katas grade: ${report.score} / ${report.maxScore} (${report.percentage}%)`);
+  for (const k of report.katas.filter((x) => x.status === 'unavailable')) console.error(`syscall-katas grade: not graded here: ${k.id}: ${k.reason ?? 'unavailable'}`);
   if (report.ungraded.length) return 2;
   return opts.failUnder !== undefined && report.percentage < opts.failUnder ? 1 : 0;
 }
 
-async function gradeMany(opts: GradeOptions, config: ReturnType<typeof loadGradeConfig>, extension: string): Promise<number> {
-  const root = path.resolve(opts.submissions!);
-  const students = readdirSync(root)
-    .filter((d) => !d.startsWith('.') && statSync(path.join(root, d)).isDirectory())
-    .sort();
-  const outDir = path.resolve(opts.out ?? path.join(root, '..', 'grades'));
-  mkdirSync(outDir, { recursive: true });
-  const bar = progressBar('grade');
-  bar?.start(students.length, 0, { item: '' });
-  const reports: { student: string; report: GradeReport }[] = [];
-  // One after another: timings want the machine to themselves.
-  const failed: string[] = [];
-  for (const [i, student] of students.entries()) {
-    bar?.update(i, { item: student });
-    try {
-      const report = await gradeSubmission(path.join(root, student), config);
-      writeFileSync(path.join(outDir, `${student}.${extension}`), reporters[opts.format]!.render(report));
-      reports.push({ student, report });
-    } catch (e) {
-      // One student's failure is that student's: the rest of the class is graded.
-      failed.push(`${student}: ${(e as Error).message}`);
-    }
-  }
-  bar?.update(students.length, { item: '' });
-  bar?.stop();
-  const ids = config.katas.map((k) => k.kata.id);
-  const rows = reports.map(({ student, report }) => [student, report.score, report.maxScore, report.percentage, ...ids.map((id) => report.katas.find((k) => k.id === id)?.score ?? 0)]);
-  const gradebook = path.resolve(opts.gradebook ?? path.join(outDir, 'gradebook.csv'));
-  writeFileSync(gradebook, stringify(rows, { header: true, columns: ['student', 'score', 'max_score', 'percent', ...ids] }));
-  console.error(`syscall-katas grade: ${reports.length} of ${students.length} submissions graded; gradebook ${gradebook}; reports in ${outDir}`);
-  for (const f of failed) console.error(`syscall-katas grade: could not grade ${f}`);
-  return failed.length || reports.some((r) => r.report.ungraded.length) ? 2 : 0;
+/** `grade merge DIR…`: the shards' results.json into one gradebook and one JUnit and markdown report. */
+export function runMerge(dirs: string[], opts: { out: string; gradebook?: string }): number {
+  const merged = mergeShards(dirs);
+  const written = writeClassOutputs(merged, path.resolve(opts.out), opts.gradebook);
+  const summary = summaryOf(merged);
+  console.error(`syscall-katas grade merge: ${dirs.length} shard${dirs.length > 1 ? 's' : ''}: ${summaryLine(summary)}`);
+  console.error(`syscall-katas grade merge: gradebook ${written.gradebook}; ${written.junit}; ${written.markdown}`);
+  return summary.errors || summary.unavailable ? 2 : 0;
 }

@@ -31,7 +31,7 @@ export function annotations(report: GradeReport): string[] {
   const lines: string[] = [];
   for (const k of report.katas) {
     const failing = k.checks.filter((c) => c.status === 'fail' || c.status === 'error' || c.status === 'inconclusive');
-    if (k.checks.length === 0 && k.status !== 'pass') failing.push({ name: k.status, kind: 'compile', arch: 'x86_64', status: 'fail', score: 0, maxScore: k.maxScore, message: k.reason });
+    if (k.checks.length === 0 && k.status !== 'pass') failing.push({ name: k.status, kind: 'compile', arch: 'x86_64', status: 'fail', part: 'build', score: 0, maxScore: k.maxScore, message: k.reason });
     for (const c of failing) {
       const line = lineOf(c.message, k.file);
       const props = [`file=${escapeProperty(k.file)}`, ...(line ? [`line=${line}`] : []), `title=${escapeProperty(`${k.id}: ${c.name}`)}`].join(',');

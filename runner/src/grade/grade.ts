@@ -1,13 +1,16 @@
-// Grades a submission (a folder holding <kata-id>.c files, the workspace
-// layout) against the pristine katas, one kata after another: timings want a
-// quiet machine. The runner computes every point; nothing the learner's
+// Grades a submission (a folder holding <kata-id>.c files, at its top or in
+// katas/: layout.ts) against the pristine katas, one kata after another:
+// timings want a quiet machine (with --jobs, the gate keeps it quiet for them). The runner computes every point; nothing the learner's
 // program says is taken on trust (see judge.ts).
 import { existsSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { availabilityOf } from '../availability.js';
 import { checkKata } from '../judge.js';
 import { displayPath } from '../paths.js';
+import type { RunGate } from '../checks/run.js';
 import type { GradeConfig, GradedKataSpec } from './config.js';
+import { waitCounting } from './gate.js';
+import { submissionFolder } from './layout.js';
 import { GRADE_REPORT_VERSION, type GradeReport, type ScoredKata } from './model.js';
 import { scoreKata } from './score.js';
 import { readLearnerSource } from '../source.js';
@@ -36,7 +39,7 @@ function isLink(file: string): boolean {
   }
 }
 
-async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig): Promise<ScoredKata> {
+async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig, sharedGate?: RunGate): Promise<ScoredKata> {
   const file = path.join(dir, `${spec.kata.id}.c`);
   if (!existsSync(file) && !isLink(file)) return unscored(spec, file, 'missing', `no ${spec.kata.id}.c in the submission`);
   const own = readLearnerSource(file, dir);
@@ -46,10 +49,18 @@ async function gradeKata(spec: GradedKataSpec, dir: string, config: GradeConfig)
   const started = performance.now();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  // Time spent waiting for the gate (another student's timing run) is not this kata's.
+  let waited = 0;
+  const gate = sharedGate && waitCounting(sharedGate, (ms) => (waited += ms));
   const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), config.kataTimeoutMs);
+    const arm = () => {
+      const left = config.kataTimeoutMs + waited - (performance.now() - started);
+      if (left <= 0) resolve('timeout');
+      else timer = setTimeout(arm, left);
+    };
+    arm();
   });
-  const checking = checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs, guard: true, signal: abort.signal });
+  const checking = checkKata(spec.kata, file, { budgetScale: config.budgetScale, timeoutMs: config.timeoutMs, guard: true, signal: abort.signal, gate });
   try {
     const result = await Promise.race([checking, deadline]);
     if (result !== 'timeout') return scoreKata(spec, result, config.showMessages);
@@ -71,12 +82,14 @@ export interface GradeProgress {
   (done: number, total: number, kataId: string): void;
 }
 
-export async function gradeSubmission(dir: string, config: GradeConfig, progress?: GradeProgress): Promise<GradeReport> {
+/** Grades the submission in `dir` (or its katas/ folder); throws SubmissionLayoutError when it holds no kata file. */
+export async function gradeSubmission(dir: string, config: GradeConfig, progress?: GradeProgress, gate?: RunGate): Promise<GradeReport> {
   const started = performance.now();
+  const folder = submissionFolder(dir, config.katas.map((k) => k.kata.id));
   const katas: ScoredKata[] = [];
   for (const [i, spec] of config.katas.entries()) {
     progress?.(i, config.katas.length, spec.kata.id);
-    katas.push(await gradeKata(spec, dir, config));
+    katas.push(await gradeKata(spec, folder, config, gate));
   }
   progress?.(config.katas.length, config.katas.length, '');
   const score = Math.round(katas.reduce((s, k) => s + k.score, 0) * 100) / 100;

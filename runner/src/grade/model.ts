@@ -11,11 +11,15 @@ export interface ScoredCheck {
   kind: CheckResult['kind'];
   arch: Arch;
   status: CheckResult['status'];
+  /** What its points are for: the build earns none, correctness is all or nothing, each budget its own. */
+  part: 'build' | 'correctness' | 'budget';
   score: number;
   maxScore: number;
   /** Absent when the course config hides messages from students. */
   message?: string;
   details?: string[];
+  /** How long the step that produced it took (a build, one judge run); on a step's first check only. */
+  durationMs?: number;
 }
 
 export interface ScoredKata {

@@ -50,8 +50,10 @@ export function scoreKata(spec: GradedKataSpec, result: KataResult, showMessages
       kind: c.kind,
       arch: c.arch,
       status: c.status,
+      part: isCorrectness(c) ? 'correctness' : isPerformance(c) ? 'budget' : 'build',
       score: round(score),
       maxScore: round(max),
+      ...(c.durationMs !== undefined ? { durationMs: c.durationMs } : {}),
       ...(showMessages ? { message: c.message, details: c.details } : {}),
     };
   });

@@ -10,11 +10,13 @@ export const classroomReporter: Reporter = {
     const tests = report.katas.map((k) => {
       const failed = k.checks.filter((c) => c.status !== 'pass' && c.status !== 'not-enforced' && c.status !== 'skipped');
       const status = k.status === 'unavailable' || k.status === 'error' ? 'error' : k.score >= k.maxScore ? 'pass' : 'fail';
-      const message = report.messagesShown
-        ? k.checks.length === 0
-          ? k.reason ?? k.status
-          : failed.map((c) => `${c.name}: ${c.message ?? c.status}`).join('\n')
-        : status;
+      // Why a kata was not graded is the runner's to say (no student text in it): said even when messages are hidden.
+      const message =
+        k.status === 'unavailable' || k.checks.length === 0
+          ? `not graded: ${k.reason ?? k.status}`
+          : report.messagesShown
+            ? failed.map((c) => `${c.name}: ${c.message ?? c.status}`).join('\n')
+            : status;
       return {
         name: `${k.id}: ${k.title}`,
         status,

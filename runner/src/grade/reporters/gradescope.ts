@@ -1,5 +1,9 @@
-// gradescope: results.json for a Gradescope autograder (score, max_score,
-// tests[] with name, score, max_score, status, output, visibility).
+// gradescope: results.json for a Gradescope autograder
+// (schemas/gradescope-results.schema.json): one test per kata's correctness,
+// all or nothing, and one per budget, each `passed` when it earned its
+// points. Points are summed in whole cents, so the tests add up to the
+// total exactly.
+import { partProblems, partsOf, partTitle } from '../parts.js';
 import type { Reporter } from './types.js';
 
 export const gradescopeReporter: Reporter = {
@@ -7,30 +11,40 @@ export const gradescopeReporter: Reporter = {
   extension: 'json',
   render(report) {
     const visibility = report.messagesShown ? 'visible' : 'after_published';
-    const tests = report.katas.flatMap((k) => {
-      if (k.checks.length === 0)
-        return [{ name: `${k.id}`, score: 0, max_score: k.maxScore, status: 'failed', output: k.reason ?? k.status, visibility, name_format: 'text' }];
-      const multiArch = new Set(k.checks.map((c) => c.arch)).size > 1;
-      return k.checks
-        .filter((c) => c.maxScore > 0 || c.status === 'fail' || c.status === 'error')
-        .map((c) => ({
-          name: `${k.id}: ${c.name}${multiArch ? ` [${c.arch}]` : ''}`,
-          score: c.score,
-          max_score: c.maxScore,
-          status: c.score === c.maxScore && c.status !== 'fail' && c.status !== 'error' ? 'passed' : 'failed',
-          output: report.messagesShown ? [c.message ?? c.status, ...(c.details ?? [])].join('\n') : c.status,
-          visibility,
-          name_format: 'text',
-        }));
+    const parts = report.katas.flatMap((k) => partsOf(k, false));
+    const tests = parts.map((p) => {
+      const details = report.messagesShown && !p.passed ? p.checks.filter((c) => c.status !== 'pass').flatMap((c) => c.details ?? []) : [];
+      const output = p.passed
+        ? p.part === 'correctness'
+          ? `every case passed (${p.checks.filter((c) => c.kind === 'case').length} checks)`
+          : (p.checks[0]?.message ?? 'within budget')
+        : report.messagesShown
+          ? [...partProblems(p), ...details].join('\n')
+          : p.checks.length === 0
+            ? p.kata.status
+            : 'failed';
+      return {
+        name: partTitle(p),
+        score: p.scoreCents / 100,
+        max_score: p.maxCents / 100,
+        status: p.passed ? 'passed' : 'failed',
+        output,
+        visibility,
+        name_format: 'text',
+      };
     });
+    const notGraded = report.katas.filter((k) => k.status === 'unavailable');
+    const scoreCents = parts.reduce((s, p) => s + p.scoreCents, 0);
+    const maxCents = parts.reduce((s, p) => s + p.maxCents, 0);
     const results = {
-      score: report.score,
-      max_score: report.maxScore,
+      score: scoreCents / 100,
+      max_score: maxCents / 100,
       execution_time: Math.round(report.durationMs / 1000),
-      output: `syscall-katas: ${report.score} / ${report.maxScore}${report.ungraded.length ? ` (not graded on this machine: ${report.ungraded.join(', ')})` : ''}`,
+      output: [`syscall-katas: ${scoreCents / 100} / ${maxCents / 100}`, ...notGraded.map((k) => `not graded on this machine: ${k.id}: ${k.reason ?? 'unavailable'}`)].join('\n'),
       visibility,
       tests,
     };
     return `${JSON.stringify(results, null, 2)}\n`;
   },
 };
+

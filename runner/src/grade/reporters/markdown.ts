@@ -27,7 +27,9 @@ export const markdownReporter: Reporter = {
       const problem = first ? `${first.name}: ${first.message ?? first.status}` : k.checks.length === 0 ? k.reason ?? '' : '';
       lines.push(`| ${k.id} | ${icon[k.status] ?? ''} ${k.status} | ${k.score} / ${k.maxScore} | ${report.messagesShown ? cell(problem) : ''} |`);
     }
-    if (report.ungraded.length) lines.push('', `Not graded on this machine: ${report.ungraded.join(', ')}.`);
+    // Which katas could not be graded, and why (the reason is the runner's, never the student's text).
+    const notGraded = report.katas.filter((k) => k.status === 'unavailable' || k.status === 'error' || k.status === 'timeout');
+    if (notGraded.length) lines.push('', 'Not graded:', ...notGraded.map((k) => `- ${k.id}: ${cell(k.reason ?? k.status)}`));
     lines.push('', `Graded in ${(report.durationMs / 1000).toFixed(1)} s.`);
     return `${lines.join('\n')}\n`;
   },
