@@ -100,7 +100,7 @@ program
     const passed = await checkAndShow(kata, opts);
     const then = passed
       ? `Run ${pc.cyan('npx syscall-katas next')} for the next kata.`
-      : `Edit ${pc.cyan(displayPath(file))} and run ${pc.cyan('npx syscall-katas next')} again (or keep ${pc.cyan('npx syscall-katas watch')} open).`;
+      : `Save ${pc.cyan(path.basename(file))}, then run ${pc.cyan('npx syscall-katas next')} again, or keep ${pc.cyan('watch')} open.`; // its path is in the header
     console.log(`\n${wrapLine(then, '', '').join('\n')}`);
     process.exitCode = passed ? 0 : 1;
   });
