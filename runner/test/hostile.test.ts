@@ -33,7 +33,10 @@ interface Expected {
   /** Files the fixture tried to create outside its directory: none may exist afterwards. */
   absent?: string[];
   /** What the machine must allow for the fixture to be caught (else the test is skipped). */
-  requires?: 'timed-syscall-count';
+  requires?: 'timed-syscall-count' | 'uring-tracepoint';
+  /** Where the judge counts the io_uring requests the kernel sets up (root, tracefs), the check and words that
+   * catch the fixture first instead (a counting run ahead of the case that catches it without). */
+  withUringTracepoint?: { check: string | string[]; message: string[] };
   /** No SysV IPC object of an agent's uid may be left afterwards (as root, agents have uids >= 200000). */
   noIpcLeft?: boolean;
 }
@@ -55,13 +58,21 @@ function agentIpcObjects(): string[] {
   return left;
 }
 
+/** Whether the judge can count the io_uring requests the kernel sets up for the agent (io_uring:io_uring_submit_req, as root). */
+function uringTracepoint(): boolean {
+  return process.getuid?.() === 0 && existsSync('/sys/kernel/tracing/events/io_uring/io_uring_submit_req/id');
+}
+
 /** Whether the judge can count the agent's syscalls while it is timed (a perf tracepoint, as root). */
 function timedSyscallCount(): boolean {
   return process.getuid?.() === 0 && existsSync('/sys/kernel/tracing/events/raw_syscalls/sys_enter/id');
 }
 
 const fixtures = readdirSync(root).filter((n) => existsSync(path.join(root, n, 'expected.json')));
-const expectedOf = (name: string) => JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
+const expectedOf = (name: string) => {
+  const e = JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
+  return e.withUringTracepoint && uringTracepoint() ? { ...e, ...e.withUringTracepoint } : e;
+};
 
 /** Gone, or a zombie for a moment (it runs nothing) until its reaper gets to it. */
 async function gone(pid: number): Promise<boolean> {
@@ -121,6 +132,7 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
       const kata = findKata(expected.kata);
       if (!(await availabilityOf(kata)).available) return ctx.skip();
       if (expected.requires === 'timed-syscall-count' && !timedSyscallCount()) return ctx.skip();
+      if (expected.requires === 'uring-tracepoint' && !uringTracepoint()) return ctx.skip();
       const result = await checkKata(kata, path.join(root, name, 'exercise.c'), { timeoutMs: expected.timeoutMs, guard: true });
       const failing = result.checks.find((c) => c.status === 'fail');
       expect(result.status, JSON.stringify(failing ?? result.checks.find((c) => c.status !== 'pass'))).toBe(expected.status);
