@@ -34,9 +34,6 @@ interface Expected {
   absent?: string[];
   /** What the machine must allow for the fixture to be caught (else the test is skipped). */
   requires?: 'timed-syscall-count' | 'uring-tracepoint';
-  /** Where the judge counts the io_uring requests the kernel sets up (root, tracefs), the check and words that
-   * catch the fixture first instead (a counting run ahead of the case that catches it without). */
-  withUringTracepoint?: { check: string | string[]; message: string[] };
   /** No SysV IPC object of an agent's uid may be left afterwards (as root, agents have uids >= 200000). */
   noIpcLeft?: boolean;
 }
@@ -69,10 +66,7 @@ function timedSyscallCount(): boolean {
 }
 
 const fixtures = readdirSync(root).filter((n) => existsSync(path.join(root, n, 'expected.json')));
-const expectedOf = (name: string) => {
-  const e = JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
-  return e.withUringTracepoint && uringTracepoint() ? { ...e, ...e.withUringTracepoint } : e;
-};
+const expectedOf = (name: string) => JSON.parse(readFileSync(path.join(root, name, 'expected.json'), 'utf8')) as Expected;
 
 /** Gone, or a zombie for a moment (it runs nothing) until its reaper gets to it. */
 async function gone(pid: number): Promise<boolean> {
