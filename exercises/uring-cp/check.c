@@ -237,6 +237,21 @@ static void pipe_case(void)
 	close(fds[1]);
 }
 
+/* The counted copy: the kernel counts the read and write requests it sets
+ * up: its own evidence that the blocks went through a ring (syscall counts
+ * alone pass a copy between two mappings). */
+static void watch_copy(void)
+{
+	kata_watch_uring_ops(KATA_URING_READ_OPS | KATA_URING_WRITE_OPS, 0);
+}
+
+/* ret[0] = uring_copy()'s answer: the bytes copied (blocks of 4 KiB), or -errno. */
+static const char *check_counted(const int64_t ret[4], uint64_t iters)
+{
+	return kata_uring_loop_fewer(ret[0] > 0 ? (ret[0] + 4095) / 4096 : ret[0], iters, 2,
+				     "read and write requests (a read and a write per 4 KiB block copied)");
+}
+
 const struct kata_case kata_cases[] = {
 	{ "file", file_case, 0 },
 	{ "sizes", sizes_case, 0 },
@@ -245,6 +260,6 @@ const struct kata_case kata_cases[] = {
 };
 const struct kata_bench kata_benches[] = { { 0 } };
 const struct kata_count kata_counts[] = {
-	{ "copy", "copy-loop", NULL },
+	{ "copy", "copy-loop", watch_copy, check_counted },
 	{ 0 },
 };

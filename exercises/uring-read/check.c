@@ -153,6 +153,20 @@ static void errors_case(void)
 	close(fd);
 }
 
+/* The counted loop: the kernel counts the read requests it sets up (its own
+ * evidence: a loop counted by syscalls alone could read some other way). */
+static void watch_reads(void)
+{
+	kata_watch_uring_ops(KATA_URING_READ_OPS, 0);
+}
+
+/* ret[0] = the bytes read (4 KiB per call that succeeded), ret[2] = the first error. */
+static const char *check_reads(const int64_t ret[4], uint64_t iters)
+{
+	return kata_uring_loop_fewer(ret[0] > 0 ? (ret[0] + 4095) / 4096 : ret[2], iters, 1,
+				     "read requests (one per uring_read() that read)");
+}
+
 const struct kata_case kata_cases[] = {
 	{ "range", range_case, 0 },
 	{ "errors", errors_case, 0 },
@@ -160,6 +174,6 @@ const struct kata_case kata_cases[] = {
 };
 const struct kata_bench kata_benches[] = { { 0 } };
 const struct kata_count kata_counts[] = {
-	{ "reads", "read-loop", NULL },
+	{ "reads", "read-loop", watch_reads, check_reads },
 	{ 0 },
 };

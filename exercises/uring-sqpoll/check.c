@@ -160,6 +160,20 @@ static void bad_fd_case(void)
 	close(fds[1]);
 }
 
+/* The counted loop: the kernel counts the read requests it sets up, in the
+ * submission-polling thread as well (a thread the agent starts during the
+ * call): its own evidence that the blocks went through a ring. */
+static void watch_reads(void)
+{
+	kata_watch_uring_ops(KATA_URING_READ_OPS, 0);
+}
+
+/* ret[0] = the bytes read (512-byte blocks, 4 per iteration), or the first error. */
+static const char *check_counted(const int64_t ret[4], uint64_t iters)
+{
+	return kata_uring_loop_fewer(ret[0] > 0 ? (ret[0] + 511) / 512 : ret[0], 4 * iters, 1, "read requests (one per block read)");
+}
+
 const struct kata_case kata_cases[] = {
 	{ "reads", reads_case, 0 },
 	{ "bad-fd", bad_fd_case, 0 },
@@ -167,6 +181,6 @@ const struct kata_case kata_cases[] = {
 };
 const struct kata_bench kata_benches[] = { { 0 } };
 const struct kata_count kata_counts[] = {
-	{ "reads", "read-loop", NULL },
+	{ "reads", "read-loop", watch_reads, check_counted },
 	{ 0 },
 };

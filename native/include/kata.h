@@ -61,6 +61,11 @@ struct kata_count {
 	const char *name;          /* matched by "run" in kata.json */
 	const char *agent_loop;
 	void (*setup)(void);       /* optional: runs before the agent starts (its vDSO, kata-vdso.h) */
+	/* Optional: checks what the counted call answered (ret[0..3]) and what
+	 * the kernel counted meanwhile (kata_uring_ops_seen()): NULL if right,
+	 * else what was wrong, in words. A loop that is counted by syscalls only
+	 * could do its work some other way without a syscall at all. */
+	const char *(*check)(const int64_t ret[4], uint64_t iters);
 };
 
 /* Each table ends with an all-zero entry. */
@@ -197,6 +202,39 @@ int kata_agent_urings(struct kata_uring_info *out, int cap);
  * holds it: the number of 64-byte SQEs, 0 if there is no such mapping, -1 if
  * unreadable. What the learner's code wrote, so only evidence beside fdinfo's. */
 long kata_agent_sqes(void *buf, size_t cap);
+/* The kernel's own count of the io_uring requests it set up for the agent
+ * (the tracepoint io_uring:io_uring_submit_req, on the agent's task and the
+ * threads it starts from then on), of the opcodes in `opcodes` (a bit per
+ * IORING_OP_*: KATA_URING_OP(IORING_OP_READ) | ...) with all of
+ * `sqe_flags` (IOSQE_*) set: the requests the kernel really ran, where the
+ * SQE array is only what the agent's memory holds afterwards. From now on
+ * every kata_call() (and so every counting run) and every audited timed
+ * call of a bench is counted. 1 when the kernel lets the judge count
+ * (root, tracefs), else 0. */
+#define KATA_URING_OP(op) (1ull << (op))
+/* Every way an SQE reads a file or writes one (the driver includes <linux/io_uring.h>). */
+#define KATA_URING_READ_OPS (KATA_URING_OP(IORING_OP_READ) | KATA_URING_OP(IORING_OP_READV) | KATA_URING_OP(IORING_OP_READ_FIXED))
+#define KATA_URING_WRITE_OPS \
+	(KATA_URING_OP(IORING_OP_WRITE) | KATA_URING_OP(IORING_OP_WRITEV) | KATA_URING_OP(IORING_OP_WRITE_FIXED))
+int kata_watch_uring_ops(uint64_t opcodes, unsigned sqe_flags);
+/* During the last agent call: the requests counted, or -1 if not counted
+ * (no watch, not available here, or a timed call that was not an audit). */
+long kata_uring_ops_seen(void);
+/* Every request the kernel set up for the agent during the last call, of
+ * any opcode (-1 when kata_uring_ops_seen() is): the watched ones and all
+ * others. */
+long kata_uring_requests_seen(void);
+/* For a check's answer: NULL when the kernel counted at least `wanted` of
+ * the watched requests during the last call (or could not count), else a
+ * sentence that says how many, naming them `what` ("READ requests"). */
+const char *kata_uring_ops_fewer(uint64_t wanted, const char *what);
+/* For a counting run's check: the loop says it did `done` of its `iters`
+ * items (bytes / item size, rounded up; negative: an error, as it is). NULL
+ * when at least half were done (a ring set up per call may meet ENOMEM
+ * under load while rings torn down a moment ago are still being freed) and
+ * the kernel counted `per_item` watched requests for each item done; else
+ * what was wrong, in words. */
+const char *kata_uring_loop_fewer(int64_t done, uint64_t iters, unsigned per_item, const char *what);
 /* Whether this kernel's io_uring runs opcode `op` (IORING_REGISTER_PROBE on
  * a ring of the judge's own): 1, 0, or -errno when the judge gets no ring. */
 int kata_uring_op_supported(int op);

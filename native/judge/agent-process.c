@@ -960,8 +960,10 @@ const struct kata_reply *kata_call(const char *name, const struct kata_args *a)
 	window_open = 1;
 	window_n = 0;
 	window_total = 0;
+	uring_watch_begin(A.pid);
 	send_request(name, a);
 	ssize_t n = await_message(cfg.call_timeout_s);
+	uring_watch_end();
 	window_open = 0;
 	if (n <= 0)
 		agent_failed(n);
@@ -1183,6 +1185,7 @@ void agent_count(const char *name, uint64_t iters, struct count_result *out)
 	emulator_log = 0;
 	window_hist = NULL;
 	out->traced = reply.traced;
+	memcpy(out->ret, reply.ret, sizeof(out->ret));
 	if (cfg.emulator) {
 		keep_dir = 1;
 		agent_stop();
@@ -1259,6 +1262,10 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 	struct timespec c0, c1, w0, w1;
 	if (audit)
 		open_syscall_counter();
+	if (audit)
+		uring_watch_begin(A.pid);
+	else
+		uring_watch_begin(0); /* not counted: seen is -1 */
 	int counting = audit && A.syscall_counter >= 0;
 	long long s0 = counting ? counter_value() : -1;
 	clock_gettime(clock, &c0);
@@ -1270,6 +1277,7 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 	clock_gettime(clock, &c1);
 	long long s1 = counting ? counter_value() : -1;
 	close_counter();
+	uring_watch_end();
 	if (n <= 0)
 		agent_failed(n);
 	read_reply(n, name);

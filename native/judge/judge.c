@@ -563,7 +563,7 @@ static void run_bench(const struct kata_bench *b, int epochs, const char *scale_
 	agent_stop();
 }
 
-static void count_record(const char *name, uint64_t iters, const struct count_result *r)
+static void count_record(const char *name, uint64_t iters, const struct count_result *r, const char *invalid)
 {
 	struct out o;
 	rec_begin(&o, "count");
@@ -578,6 +578,10 @@ static void count_record(const char *name, uint64_t iters, const struct count_re
 			r->rows[i].compat ? "true" : "false", r->rows[i].n, r->rows[i].elsewhere, r->rows[i].errors, r->rows[i].ns);
 	}
 	rec_str(&o, "]");
+	if (invalid) {
+		rec_str(&o, ",\"invalid\":");
+		rec_jstr(&o, invalid);
+	}
 	rec_send(&o);
 }
 
@@ -598,7 +602,7 @@ static void run_count(const struct kata_count *c, uint64_t iters)
 	agent_count(c->agent_loop, iters, &r);
 	agent_stop();
 	judge_in_case = 0;
-	count_record(c->name, iters, &r);
+	count_record(c->name, iters, &r, c->check ? c->check(r.ret, iters) : NULL);
 }
 
 /* `syscall-katas trace`: one case, every syscall its calls made, counted. */
@@ -619,7 +623,7 @@ static void run_trace(const struct kata_case *c)
 	judge_in_case = 0;
 	agent_trace_cases(NULL);
 	r.traced = !kata_emulated();
-	count_record(c->name, 0, &r);
+	count_record(c->name, 0, &r, NULL);
 }
 
 /* ---- main ------------------------------------------------------------- */

@@ -58,6 +58,7 @@ struct count_result {
 	long elsewhere;
 	long total;
 	int traced;                   /* 0: the counts come from an emulator's log */
+	int64_t ret[4];               /* the counted call's answer (for the count's check) */
 };
 void agent_count(const char *name, uint64_t iters, struct count_result *out);
 /* From now on every call's syscalls go into `out` too (NULL: no more); natively only. */
@@ -72,6 +73,11 @@ struct timed_result {
 	int64_t before_ns, after_ns;  /* the judge's CLOCK_MONOTONIC around the call */
 };
 void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_result *out);
+
+/* The counter behind kata_watch_uring_op() (uring-info.c): started before
+ * an agent call (when a watch is set), read and closed after it. */
+void uring_watch_begin(pid_t agent);
+void uring_watch_end(void);
 
 /* Records (judge.c). */
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,

@@ -10,14 +10,16 @@
  * Formats of Linux 6.x; an older kernel without a line leaves its field -1.
  */
 #define _GNU_SOURCE
-#include "kata.h"
+#include "judge.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <linux/io_uring.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -160,4 +162,149 @@ void kata_require_uring_op(int op, const char *name)
 		kata_unsupported("io_uring refuses the judge's own ring here (io_uring_setup: %s)", strerror(-r));
 	if (r == 0)
 		kata_unsupported("this kernel's io_uring lacks %s (IORING_REGISTER_PROBE says so): a newer kernel has it", name);
+}
+
+/* ---- the requests the kernel ran for the agent, counted by the kernel ---- */
+
+/*
+ * A perf counter on io_uring:io_uring_submit_req with a filter: the kernel
+ * fires it for every request it has taken from a ring and set up (after
+ * io_init_req: an SQE it refused is not counted), in the task that submits
+ * it. Its `flags` field is the request's, whose low bits are the SQE's
+ * IOSQE_* bits. The agent cannot touch the count, unlike its SQE array.
+ */
+static struct {
+	int set;
+	uint64_t opcodes;
+	unsigned sqe_flags;
+	int fd, all_fd;    /* the watched requests; every request */
+	long seen, all_seen;
+} watch = { .fd = -1, .all_fd = -1, .seen = -1, .all_seen = -1 };
+
+static int submit_req_id(void)
+{
+	static const char *paths[] = { "/sys/kernel/tracing/events/io_uring/io_uring_submit_req/id",
+				       "/sys/kernel/debug/tracing/events/io_uring/io_uring_submit_req/id" };
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		FILE *f = fopen(paths[i], "re");
+		if (!f)
+			continue;
+		int id = -1;
+		if (fscanf(f, "%d", &id) != 1)
+			id = -1;
+		fclose(f);
+		if (id >= 0)
+			return id;
+	}
+	return -1;
+}
+
+static int open_watch(pid_t pid, int filtered)
+{
+	int id = submit_req_id();
+	if (id < 0)
+		return -1;
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = (uint64_t)id;
+	attr.inherit = 1;
+	attr.disabled = 1; /* on once the filter is */
+	int fd = (int)syscall(SYS_perf_event_open, &attr, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!filtered)
+		return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) == 0 ? fd : (close(fd), -1);
+	/* ftrace's "field & mask" holds when any bit is set: one predicate per bit. */
+	char filter[1024];
+	int at = snprintf(filter, sizeof(filter), "(");
+	for (int op = 0; op < 64; op++)
+		if (watch.opcodes & KATA_URING_OP(op))
+			at += snprintf(filter + at, sizeof(filter) - (size_t)at, "%sopcode == %d", at > 1 ? " || " : "", op);
+	at += snprintf(filter + at, sizeof(filter) - (size_t)at, ")");
+	for (int bit = 0; bit < 8; bit++)
+		if (watch.sqe_flags & (1u << bit))
+			at += snprintf(filter + at, sizeof(filter) - (size_t)at, " && flags & %u", 1u << bit);
+	if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) != 0 || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int kata_watch_uring_ops(uint64_t opcodes, unsigned sqe_flags)
+{
+	watch.set = opcodes != 0;
+	watch.opcodes = opcodes;
+	watch.sqe_flags = sqe_flags;
+	/* Whether it works here: a counter on the judge itself, opened and closed. */
+	int fd = open_watch(getpid(), 1);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+void uring_watch_begin(pid_t agent)
+{
+	uring_watch_end();
+	watch.seen = watch.all_seen = -1;
+	if (watch.set && agent > 0) {
+		watch.fd = open_watch(agent, 1);
+		watch.all_fd = watch.fd < 0 ? -1 : open_watch(agent, 0);
+	}
+}
+
+static long read_closing(int *fd)
+{
+	long long v = -1;
+	if (*fd < 0 || read(*fd, &v, sizeof(v)) != (ssize_t)sizeof(v) || v < 0)
+		v = -1;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return (long)v;
+}
+
+void uring_watch_end(void)
+{
+	if (watch.fd < 0)
+		return;
+	watch.seen = read_closing(&watch.fd);
+	watch.all_seen = read_closing(&watch.all_fd);
+	if (watch.all_seen < 0)
+		watch.seen = -1; /* both or neither */
+}
+
+long kata_uring_ops_seen(void)
+{
+	return watch.seen;
+}
+
+long kata_uring_requests_seen(void)
+{
+	return watch.all_seen;
+}
+
+const char *kata_uring_ops_fewer(uint64_t wanted, const char *what)
+{
+	static char why[300];
+	if (watch.seen < 0 || (uint64_t)watch.seen >= wanted)
+		return NULL;
+	snprintf(why, sizeof(why), "%llu %s were needed, and the kernel set up %ld (counted by the tracepoint "
+		 "io_uring:io_uring_submit_req): the work was done some other way than through the ring",
+		 (unsigned long long)wanted, what, watch.seen);
+	return why;
+}
+
+const char *kata_uring_loop_fewer(int64_t done, uint64_t iters, unsigned per_item, const char *what)
+{
+	static char why[300];
+	if (done < 0 || (uint64_t)done * 2 < iters) {
+		snprintf(why, sizeof(why), "the loop's calls did %lld of %llu (%s): most of them must succeed", (long long)done,
+			 (unsigned long long)iters, done < 0 ? "an error, as it returned it" : "the rest failed");
+		return why;
+	}
+	return kata_uring_ops_fewer((uint64_t)done * per_item, what);
 }

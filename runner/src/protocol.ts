@@ -54,7 +54,17 @@ export type HarnessRecord =
       reference: Series;
       references: Record<string, number>;
     }
-  | { t: 'count'; name: string; calls: number; traced: boolean; total: number; elsewhere: number; syscalls: CountRow[] }
+  | {
+      t: 'count';
+      name: string;
+      calls: number;
+      traced: boolean;
+      total: number;
+      elsewhere: number;
+      syscalls: CountRow[];
+      /** What was wrong with the counted call's answer, or with what the kernel counted meanwhile (the count's check). */
+      invalid?: string;
+    }
   | { t: 'crash'; case: string; signal: number; addr: string; pc: string; sp: string; learnerOffset?: string; mainThread: boolean; stack?: 'inside' | 'outside' | 'unknown' }
   | { t: 'tables'; cases: string[]; benches: string[]; counts: string[]; benchLoops?: string[]; countLoops?: string[] }
   | { t: 'done' };

@@ -33,7 +33,7 @@ interface Expected {
   /** Files the fixture tried to create outside its directory: none may exist afterwards. */
   absent?: string[];
   /** What the machine must allow for the fixture to be caught (else the test is skipped). */
-  requires?: 'timed-syscall-count';
+  requires?: 'timed-syscall-count' | 'uring-tracepoint';
   /** No SysV IPC object of an agent's uid may be left afterwards (as root, agents have uids >= 200000). */
   noIpcLeft?: boolean;
 }
@@ -53,6 +53,11 @@ function agentIpcObjects(): string[] {
     for (const row of rows) if (Number(row.trim().split(/\s+/)[uidAt]) >= 200000) left.push(`${kind}: ${row.trim()}`);
   }
   return left;
+}
+
+/** Whether the judge can count the io_uring requests the kernel sets up for the agent (io_uring:io_uring_submit_req, as root). */
+function uringTracepoint(): boolean {
+  return process.getuid?.() === 0 && existsSync('/sys/kernel/tracing/events/io_uring/io_uring_submit_req/id');
 }
 
 /** Whether the judge can count the agent's syscalls while it is timed (a perf tracepoint, as root). */
@@ -121,6 +126,7 @@ describe.runIf(onX86).each(['addon', 'node'])('hostile submissions (%s sandbox)'
       const kata = findKata(expected.kata);
       if (!(await availabilityOf(kata)).available) return ctx.skip();
       if (expected.requires === 'timed-syscall-count' && !timedSyscallCount()) return ctx.skip();
+      if (expected.requires === 'uring-tracepoint' && !uringTracepoint()) return ctx.skip();
       const result = await checkKata(kata, path.join(root, name, 'exercise.c'), { timeoutMs: expected.timeoutMs, guard: true });
       const failing = result.checks.find((c) => c.status === 'fail');
       expect(result.status, JSON.stringify(failing ?? result.checks.find((c) => c.status !== 'pass'))).toBe(expected.status);

@@ -85,13 +85,20 @@ export async function runSyscallCount(ctx: RunContext, spec: SyscallCountCheck):
     : elsewhere > 0 && ownOnly
       ? `${elsewhere} of ${counted} ${what}syscalls for ${calls} calls were made by code outside your file (libc, or code made at run time): every one must be your own syscall instruction`
       : `${counted} ${what}syscall${counted === 1 ? '' : 's'} for ${calls} calls, expected ${rule} ${limit} (${unit})${counted < limit && rule === 'exactly' ? ': every call must reach the kernel' : ''}${limit === 0 && counted > 0 ? ': these calls must not enter the kernel at all' : ''}${by.size > 1 || (by.size === 1 && spec.syscalls.some((n) => n.startsWith('@') || n === EVERY_SYSCALL)) ? ` (${breakdown(by)})` : ''}${rule === 'at most' && counted > limit && calls > 0 && counted >= calls ? ` — ${(counted / calls).toFixed(counted % calls ? 2 : 0)} per call: one syscall per item?` : ''}${compat ? ` (and ${compat} through the 32-bit int $0x80 path)` : ''}`;
-  return [
-    {
-      ...base,
-      status: ok ? 'pass' : 'fail',
-      message,
-      details: record.traced ? undefined : ['counted from qemu\'s -strace log: under emulation the count is what the emulator reports (docs/architecture.md)'],
-      syscalls: figures,
-    },
-  ];
+  const result: CheckResult = {
+    ...base,
+    status: ok ? 'pass' : 'fail',
+    message,
+    details: record.traced ? undefined : ['counted from qemu\'s -strace log: under emulation the count is what the emulator reports (docs/architecture.md)'],
+    syscalls: figures,
+  };
+  // The kernel's own evidence (the count's check) is said of a count that holds, and only where the
+  // cases pass (judge.ts): a count that fails, or a case, says more about what the code did.
+  if (ok && record.invalid)
+    (ctx.notTheWork ??= []).push({
+      name: base.name,
+      message: `during the counting run your code did not do the work: ${record.invalid}`,
+      details: ['the cases and the timed runs see your code in other modes; a loop that works some other way when it is counted fails here'],
+    });
+  return [result];
 }

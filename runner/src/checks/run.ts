@@ -55,6 +55,12 @@ export interface RunContext {
   tables?: BuildOutcome['tables'];
   /** A syscall-count check of this run already failed (the budget's audit then says the same, not "differently"). */
   countFailed?: boolean;
+  /**
+   * Counts whose syscalls held while the kernel saw the loop do its work some other way (the
+   * count's check, in the judge): they fail only where the cases pass (judge.ts), code that is
+   * right when checked and not when counted. Where the cases fail, the cases say more.
+   */
+  notTheWork?: { name: string; message: string; details: string[] }[];
 }
 
 export function newSeed(): string {
