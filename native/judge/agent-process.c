@@ -1197,12 +1197,13 @@ void agent_count(const char *name, uint64_t iters, struct count_result *out)
 
 /* ---- timing ---------------------------------------------------------------------- */
 
-static int tracepoint_id(void)
+int judge_tracepoint_id(const char *event)
 {
-	static const char *paths[] = { "/sys/kernel/tracing/events/raw_syscalls/sys_enter/id",
-				       "/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id" };
-	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
-		FILE *f = fopen(paths[i], "re");
+	static const char *roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/%s/id", roots[i], event);
+		FILE *f = fopen(path, "re");
 		if (!f)
 			continue;
 		int id = -1;
@@ -1226,7 +1227,7 @@ static void open_syscall_counter(void)
 	close_counter();
 	if (A.traced || cfg.emulator)
 		return;
-	int id = tracepoint_id();
+	int id = judge_tracepoint_id("raw_syscalls/sys_enter");
 	if (id < 0)
 		return;
 	struct perf_event_attr attr;

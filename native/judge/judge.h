@@ -76,6 +76,9 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 
 /* The counter behind kata_watch_uring_op() (uring-info.c): started before
  * an agent call (when a watch is set), read and closed after it. */
+/* A tracepoint's perf id ("raw_syscalls/sys_enter"), from tracefs (mounted or
+ * under debugfs), or -1 where tracefs is not there. */
+int judge_tracepoint_id(const char *event);
 void uring_watch_begin(pid_t agent);
 void uring_watch_end(void);
 

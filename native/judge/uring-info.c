@@ -181,27 +181,9 @@ static struct {
 	long seen, all_seen;
 } watch = { .fd = -1, .all_fd = -1, .seen = -1, .all_seen = -1 };
 
-static int submit_req_id(void)
-{
-	static const char *paths[] = { "/sys/kernel/tracing/events/io_uring/io_uring_submit_req/id",
-				       "/sys/kernel/debug/tracing/events/io_uring/io_uring_submit_req/id" };
-	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
-		FILE *f = fopen(paths[i], "re");
-		if (!f)
-			continue;
-		int id = -1;
-		if (fscanf(f, "%d", &id) != 1)
-			id = -1;
-		fclose(f);
-		if (id >= 0)
-			return id;
-	}
-	return -1;
-}
-
 static int open_watch(pid_t pid, int filtered)
 {
-	int id = submit_req_id();
+	int id = judge_tracepoint_id("io_uring/io_uring_submit_req");
 	if (id < 0)
 		return -1;
 	struct perf_event_attr attr;
