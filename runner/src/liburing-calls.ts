@@ -5,9 +5,10 @@
 // file that takes each function's address (each macro is checked by name),
 // cached in the workspace.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir as cacheDirOf } from './paths.js';
+import { readCache } from './schema.js';
 import { hostArch, toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -45,11 +46,9 @@ export async function missingLiburingCalls(names: string[]): Promise<{ missing: 
   const key = createHash('sha256').update(`${statSync(HEADER).mtimeMs} ${wanted.join(' ')}`).digest('hex').slice(0, 16);
   const cacheDir = cacheDirOf();
   const cacheFile = path.join(cacheDir, `liburing-${key}.json`);
-  try {
-    return JSON.parse(readFileSync(cacheFile, 'utf8')) as { missing: string[] };
-  } catch {
-    /* not probed yet */
-  }
+  // The learner can write the cache: an answer that does not match the schema is probed again.
+  const cached = readCache<{ missing: string[] }>('probe-cache.schema.json', cacheFile);
+  if (cached && 'missing' in cached) return { missing: cached.missing };
   mkdirSync(cacheDir, { recursive: true });
   const dir = mkdtempSync(path.join(cacheDir, 'liburing-probe-'));
   try {

@@ -1,11 +1,12 @@
 // Kernel features a kata may need (io_uring allowed, vDSO present), probed by
 // a tiny C program for the target arch and cached per kernel release.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from './manifest.js';
 import { cacheDir, nativeDir } from './paths.js';
 import { runProgram } from './sandbox.js';
+import { readCache } from './schema.js';
 import { toolchainFor } from './targets.js';
 import { runTool } from './tools.js';
 
@@ -41,12 +42,9 @@ async function probeOnce(arch: Arch): Promise<Features> {
   const cacheFile = path.join(dir, `features-${arch}.json`);
   // tracefs may be mounted later than the kernel booted: part of the answer.
   const key = `${os.hostname()} ${os.release()} ${existsSync('/sys/kernel/tracing/events') ? 'tracefs' : ''}`;
-  try {
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; features: Features };
-    if (cached.key === key) return cached.features;
-  } catch {
-    /* not probed yet */
-  }
+  // The learner can write the cache: an answer that does not match the schema is probed again.
+  const cached = readCache<{ key: string; features: Features }>('probe-cache.schema.json', cacheFile);
+  if (cached && 'features' in cached && cached.key === key) return cached.features;
   const tc = toolchainFor(arch);
   mkdirSync(dir, { recursive: true });
   // Its own name per build: another process (a second `check`, a grader's job) may be probing too.

@@ -45,3 +45,15 @@ export function validate<T>(schemaName: string, data: unknown): Validation<T> {
   const first = fn.errors?.[0];
   return { ok: false, error: first ? describeSchemaError(first) : 'does not match its schema' };
 }
+
+/** A cache file the learner can write (the workspace's .cache): its content when it matches the schema, else undefined (compute it again). */
+export function readCache<T>(schemaName: string, file: string): T | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // not there yet
+  }
+  const v = validate<T>(schemaName, data);
+  return v.ok ? v.value : undefined;
+}
