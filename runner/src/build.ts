@@ -248,11 +248,6 @@ function pruneBuilds(cacheRoot: string): void {
 }
 
 /** Builds the judge for a kata (host compiler) and lists its tables. */
-/** The kata's libraries, for a judge whose references use them too (uring-fixed's plain-READ ring uses liburing). */
-function judgeLibs(kata: Kata): string[] {
-  return kata.build?.libs ?? [];
-}
-
 async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: string): Promise<{ exe?: string; error?: string; tables?: BuildOutcome['tables'] }> {
   if (!hostArch) return { error: `no judge for ${process.arch}` };
   const host = toolchainFor(hostArch);
@@ -263,7 +258,9 @@ async function buildJudge(kata: Kata, agentArch: Arch, work: string, cacheRoot: 
   if (!lib.objs) return { error: lib.error };
   if (images.error) return { error: images.error };
   const exe = path.join(work, 'judge');
-  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, ...(images.obj ? [images.obj] : []), '-lseccomp', ...judgeLibs(kata), '-o', exe]);
+  // The kata's libraries too: a judge's references may use them (uring-fixed's plain-READ ring uses liburing).
+  const libs = kata.build?.libs ?? [];
+  const r = await runTool(host.cc, [...COMMON_CFLAGS, '-I', path.join(nativeDir, 'include'), '-I', nativeDir, driverFile(kata.id), ...lib.objs, ...(images.obj ? [images.obj] : []), '-lseccomp', ...libs, '-o', exe]);
   if (r.code !== 0) return { error: r.stderr };
   const list = await runTool(exe, ['list']);
   try {
