@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { COMMON_CFLAGS, judgeObjects } from './build.js';
-import { cacheDir, nativeDir } from './paths.js';
+import { buildCacheDir, COMMON_CFLAGS, judgeObjects } from './build.js';
+import { nativeDir } from './paths.js';
 import { bar } from './bars.js';
 import { runProgram } from './sandbox.js';
 import { spreadPct, median } from './stats.js';
@@ -85,7 +85,7 @@ function mitigations(): Record<string, string> {
 export async function runBench(epochs: number): Promise<BenchReport> {
   if (!hostArch) throw new Error(`bench runs on x86-64 or AArch64, not ${process.arch}`);
   const tc = toolchainFor(hostArch);
-  const cache = path.join(cacheDir(), 'build');
+  const cache = buildCacheDir();
   const judge = await judgeObjects(tc, cache);
   if (!judge.objs) throw new Error(`the measuring engine does not compile:\n${judge.error}`);
   const exe = path.join(cache, `boundary-${hostArch}`);

@@ -44,6 +44,11 @@ export function publishDir(tmp: string, dir: string): void {
   }
 }
 
+/** Where built programs and objects are cached: the build folder of the cache (workspace-root.ts). */
+export function buildCacheDir(): string {
+  return path.join(cacheDir(), 'build');
+}
+
 /** Bump when the way programs are built changes, to drop stale caches. */
 const BUILD_VERSION = 4;
 
@@ -207,7 +212,7 @@ async function runtimeObject(tc: Toolchain, cacheRoot: string): Promise<{ obj?: 
 
 export async function buildKata(kata: Kata, arch: Arch, learnerPath: string): Promise<BuildOutcome> {
   const tc = toolchainFor(arch);
-  const cacheRoot = path.join(cacheDir(), 'build');
+  const cacheRoot = buildCacheDir();
   const read = readLearnerSource(learnerPath);
   if ('problem' in read)
     return { checks: [{ name: 'compile', kind: 'compile', arch: tc.arch, status: 'fail', message: read.problem }], cached: false };
@@ -433,7 +438,7 @@ async function buildHostTool(name: string): Promise<{ path?: string; error?: str
   const h = createHash('sha256').update(readFileSync(sourceFile)).update(ccPath).update(String(statSync(ccPath).mtimeMs));
   // The headers it may include (landlock.h, proc-stat.h): a change to one is a new program.
   for (const f of readdirSync(path.join(nativeDir, 'judge')).filter((f) => f.endsWith('.h')).sort()) h.update(readFileSync(path.join(nativeDir, 'judge', f)));
-  const dir = path.join(cacheDir(), 'build');
+  const dir = buildCacheDir();
   const exe = path.join(dir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (existsSync(exe)) return { path: exe };
   mkdirSync(dir, { recursive: true });
