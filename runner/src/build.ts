@@ -349,7 +349,8 @@ async function buildFresh(kata: Kata, tc: Toolchain, learnerPath: string, source
   });
 
   // What the preprocessor made of their text: no spelling gets around these.
-  const seen = checkPreprocessed(existsSync(preprocessed) ? readFileSync(preprocessed, 'utf8') : '', pre.stderr, shown, agentFile(kata.id), arch, [repoRoot, path.dirname(cacheDir())]);
+  // The course's files and the folder of the learner's (a workspace or a submission) are never system headers.
+  const seen = checkPreprocessed(existsSync(preprocessed) ? readFileSync(preprocessed, 'utf8') : '', pre.stderr, shown, agentFile(kata.id), arch, [repoRoot, path.dirname(path.resolve(learnerPath))]);
   // Every static check reads the one object that is linked.
   const provided = loopsObj ? await globalsOf(tc, loopsObj) : new Set<string>();
   const [symbols, instructions, inlined] = await Promise.all([
