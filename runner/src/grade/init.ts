@@ -60,6 +60,8 @@ function gradeJob(name: string, runner: string, condition: string, katasExpr: st
         run: syscall-katas grade --submission . --katas "$KATAS" --format junit --out grade-${name}.xml
         env:
           KATAS: ${katasExpr}
+          # The build and probe caches outside the repository: a .cache the student commits is never read.
+          SYSCALL_KATAS_WORKSPACE: \${{ runner.temp }}/syscall-katas
       - uses: actions/upload-artifact@v4
         if: always()
         with:
