@@ -79,14 +79,26 @@ export function describeWorkspace(w: Located = locateWorkspace()): string {
   return `${w.dir} (${why})`;
 }
 
+let graderCache = false;
+
+/**
+ * Grading someone else's files: builds, judges and probes are cached in the
+ * grader's own cache from here on, never in a workspace found around the
+ * current folder, which a submission can bring with it (a marker and a
+ * forged .cache/build/…/outcome.json naming its own "judge").
+ */
+export function useGraderCache(): void {
+  graderCache = true;
+}
+
 /**
  * Build and probe caches: the workspace's .cache when there is a workspace,
  * else the user's cache folder (an instructor grading from an install, `doctor`
  * before `init`).
  */
 export function cacheDir(): string {
-  const w = locateWorkspace();
-  if (w.dir !== undefined) return path.join(w.dir, '.cache');
+  const w = graderCache ? undefined : locateWorkspace();
+  if (w?.dir !== undefined) return path.join(w.dir, '.cache');
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'syscall-katas');
 }

@@ -332,3 +332,21 @@ describe('a class larger than one machine', () => {
     expect(existsSync(path.join(outs, 'm'))).toBe(false);
   }, 120_000);
 });
+
+describe('a submission that brings a workspace of its own', () => {
+  it('is graded with the grader\'s cache, never the .cache it carries', async () => {
+    // A student commits a marker and a cache: a build there would be trusted as the grader's own.
+    const sub = tmp('brings-cache');
+    writeFileSync(path.join(sub, '.syscall-katas.json'), JSON.stringify({ course: 'syscall-katas', formatVersion: 1 }));
+    mkdirSync(path.join(sub, '.cache', 'build'), { recursive: true });
+    copyFileSync(path.join(repo, 'solutions', 'x86-exit', 'exercise.c'), path.join(sub, 'x86-exit.c'));
+    const home = tmp('grader-cache');
+    const env = { ...process.env, SYSCALL_KATAS_WORKSPACE: '', XDG_CACHE_HOME: home, NO_COLOR: '1', GITHUB_ACTIONS: '' };
+    delete (env as Record<string, string | undefined>).SYSCALL_KATAS_WORKSPACE;
+    await run('node', [bin, 'grade', '--submission', '.', '--katas', 'x86-exit', '--format', 'json', '--out', path.join(home, 'r.json')], { cwd: sub, env, maxBuffer: 1 << 26 });
+    expect(readdirSync(path.join(sub, '.cache', 'build'))).toEqual([]);
+    expect(readdirSync(path.join(home, 'syscall-katas', 'build')).length).toBeGreaterThan(0);
+    expect((JSON.parse(readFileSync(path.join(home, 'r.json'), 'utf8')) as GradeReport).katas[0]?.status).toBe('pass');
+  });
+});
+

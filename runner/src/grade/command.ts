@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { workspaceDir } from '../paths.js';
+import { useGraderCache } from '../workspace-root.js';
 import { gradeClass, type Shard } from './class.js';
 import { mergeShards, summaryLine, summaryOf, writeClassOutputs } from './merge.js';
 import { loadGradeConfig } from './config.js';
@@ -34,6 +35,7 @@ function progressBar(label: string) {
 }
 
 export async function runGrade(opts: GradeOptions): Promise<number> {
+  useGraderCache();
   const reporter = reporters[opts.format];
   if (!reporter) throw new Error(`unknown format "${opts.format}": one of ${Object.keys(reporters).join(', ')}`);
   const config = loadGradeConfig(opts.config, opts.katas?.split(',').map((s) => s.trim()).filter(Boolean));
