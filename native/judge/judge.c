@@ -146,13 +146,19 @@ void judge_error_record(const char *fmt, ...)
 	va_end(ap);
 }
 
-void kata_setup_failed(const char *what)
+/* After the record saying why: the case ends here (the run, outside one). */
+static _Noreturn void end_case(void)
 {
-	judge_error_record("the harness's own set-up failed (%s): %s", what, strerror(errno));
 	agent_stop();
 	if (judge_in_case)
 		longjmp(judge_case_end, 1);
 	_exit(5);
+}
+
+void kata_setup_failed(const char *what)
+{
+	judge_error_record("the harness's own set-up failed (%s): %s", what, strerror(errno));
+	end_case();
 }
 
 void kata_unsupported(const char *fmt, ...)
@@ -161,10 +167,7 @@ void kata_unsupported(const char *fmt, ...)
 	va_start(ap, fmt);
 	text_record("unsupported", "message", fmt, ap);
 	va_end(ap);
-	agent_stop();
-	if (judge_in_case)
-		longjmp(judge_case_end, 1);
-	_exit(5);
+	end_case();
 }
 
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
