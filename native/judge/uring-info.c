@@ -173,11 +173,12 @@ void kata_require_uring_op(int op, const char *name)
  * it. Its `flags` field is the request's, whose low bits are the SQE's
  * IOSQE_* bits. The agent cannot touch the count, unlike its SQE array.
  *
- * The counters live as long as the agent (a call's count is the difference
- * across it; the agent does nothing between calls): closing the last
- * counter on a tracepoint waits for an RCU grace period, ~40 ms here, which
- * per call would dominate a case's time. They are closed for a timed call
- * that is not an audit, where the tracepoint would cost every request.
+ * For kata_call() the counters live as long as the agent (a call's count is
+ * the difference across it; the agent does nothing between calls): closing
+ * the last counter on a tracepoint waits for an RCU grace period, ~40 ms
+ * here, which per call would dominate a case's time. A timed call opens
+ * them only for an audit and closes them as it ends (agent_timed_call):
+ * registered, the tracepoint would cost every request of a timed loop.
  */
 static struct {
 	int set;
