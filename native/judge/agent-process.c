@@ -723,6 +723,7 @@ void agent_stop(void)
 	if (A.sock >= 0)
 		close(A.sock);
 	close_counter();
+	uring_watch_close();
 	A.sock = -1;
 	A.pid = 0;
 	A.ntids = 0;
@@ -1263,10 +1264,7 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 	struct timespec c0, c1, w0, w1;
 	if (audit)
 		open_syscall_counter();
-	if (audit)
-		uring_watch_begin(A.pid);
-	else
-		uring_watch_begin(0); /* not counted: seen is -1 */
+	uring_watch_begin(audit ? A.pid : 0); /* not an audit: not counted, seen is -1 */
 	int counting = audit && A.syscall_counter >= 0;
 	long long s0 = counting ? counter_value() : -1;
 	clock_gettime(clock, &c0);
@@ -1279,6 +1277,9 @@ void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_
 	long long s1 = counting ? counter_value() : -1;
 	close_counter();
 	uring_watch_end();
+	/* Closed now, in the audit's time (which is not counted): closing the last
+	 * counter waits for RCU, and in the next timed call it would be timed. */
+	uring_watch_close();
 	if (n <= 0)
 		agent_failed(n);
 	read_reply(n, name);

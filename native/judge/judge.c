@@ -146,13 +146,19 @@ void judge_error_record(const char *fmt, ...)
 	va_end(ap);
 }
 
-void kata_setup_failed(const char *what)
+/* After the record saying why: the case ends here (the run, outside one). */
+static _Noreturn void end_case(void)
 {
-	judge_error_record("the harness's own set-up failed (%s): %s", what, strerror(errno));
 	agent_stop();
 	if (judge_in_case)
 		longjmp(judge_case_end, 1);
 	_exit(5);
+}
+
+void kata_setup_failed(const char *what)
+{
+	judge_error_record("the harness's own set-up failed (%s): %s", what, strerror(errno));
+	end_case();
 }
 
 void kata_unsupported(const char *fmt, ...)
@@ -161,10 +167,7 @@ void kata_unsupported(const char *fmt, ...)
 	va_start(ap, fmt);
 	text_record("unsupported", "message", fmt, ap);
 	va_end(ap);
-	agent_stop();
-	if (judge_in_case)
-		longjmp(judge_case_end, 1);
-	_exit(5);
+	end_case();
 }
 
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,
@@ -394,39 +397,29 @@ static void mark(const char *type, const char *name)
 	rec_send(&o);
 }
 
+/* `,"key":[...]`: one field of every row of a table that ends with a NULL name. */
+#define REC_COLUMN(o, key, table, field)                                        \
+	do {                                                                    \
+		rec_str(o, ",\"" key "\":[");                                  \
+		for (typeof(&(table)[0]) row = (table); row->name; row++) {     \
+			rec_str(o, row == (table) ? "" : ",");                  \
+			rec_jstr(o, row->field);                                \
+		}                                                               \
+		rec_str(o, "]");                                                \
+	} while (0)
+
 /* `list`: the driver's tables, for the runner to compare with kata.json. */
 static void list_tables(void)
 {
 	struct out o;
 	rec_begin(&o, "tables");
-	rec_str(&o, ",\"cases\":[");
-	for (const struct kata_case *c = kata_cases; c->name; c++) {
-		rec_str(&o, c == kata_cases ? "" : ",");
-		rec_jstr(&o, c->name);
-	}
-	rec_str(&o, "],\"benches\":[");
-	for (const struct kata_bench *b = kata_benches; b->name; b++) {
-		rec_str(&o, b == kata_benches ? "" : ",");
-		rec_jstr(&o, b->name);
-	}
-	rec_str(&o, "],\"counts\":[");
-	for (const struct kata_count *c = kata_counts; c->name; c++) {
-		rec_str(&o, c == kata_counts ? "" : ",");
-		rec_jstr(&o, c->name);
-	}
+	REC_COLUMN(&o, "cases", kata_cases, name);
+	REC_COLUMN(&o, "benches", kata_benches, name);
+	REC_COLUMN(&o, "counts", kata_counts, name);
 	/* Which agent loop each bench and count drives: the runner holds a timed
 	 * run to the count of the same loop. */
-	rec_str(&o, "],\"benchLoops\":[");
-	for (const struct kata_bench *b = kata_benches; b->name; b++) {
-		rec_str(&o, b == kata_benches ? "" : ",");
-		rec_jstr(&o, b->agent_loop);
-	}
-	rec_str(&o, "],\"countLoops\":[");
-	for (const struct kata_count *c = kata_counts; c->name; c++) {
-		rec_str(&o, c == kata_counts ? "" : ",");
-		rec_jstr(&o, c->agent_loop);
-	}
-	rec_str(&o, "]");
+	REC_COLUMN(&o, "benchLoops", kata_benches, agent_loop);
+	REC_COLUMN(&o, "countLoops", kata_counts, agent_loop);
 	rec_send(&o);
 }
 

@@ -74,13 +74,15 @@ struct timed_result {
 };
 void agent_timed_call(const char *name, uint64_t iters, int audit, struct timed_result *out);
 
-/* The counter behind kata_watch_uring_op() (uring-info.c): started before
- * an agent call (when a watch is set), read and closed after it. */
 /* A tracepoint's perf id ("raw_syscalls/sys_enter"), from tracefs (mounted or
  * under debugfs), or -1 where tracefs is not there. */
 int judge_tracepoint_id(const char *event);
+/* The counters behind kata_watch_uring_ops() (uring-info.c): read before and
+ * after an agent call (when a watch is set; agent 0: this call is not
+ * counted, and they close), kept open for the agent, closed when it stops. */
 void uring_watch_begin(pid_t agent);
 void uring_watch_end(void);
+void uring_watch_close(void);
 
 /* Records (judge.c). */
 void judge_crash_record(int sig, uint64_t addr, uint64_t pc, uint64_t sp, int in_learner, uint64_t learner_off,

@@ -172,18 +172,29 @@ void kata_require_uring_op(int op, const char *name)
  * io_init_req: an SQE it refused is not counted), in the task that submits
  * it. Its `flags` field is the request's, whose low bits are the SQE's
  * IOSQE_* bits. The agent cannot touch the count, unlike its SQE array.
+ *
+ * For kata_call() the counters live as long as the agent (a call's count is
+ * the difference across it; the agent does nothing between calls): closing
+ * the last counter on a tracepoint waits for an RCU grace period, ~40 ms
+ * here, which per call would dominate a case's time. A timed call opens
+ * them only for an audit and closes them as it ends (agent_timed_call):
+ * registered, the tracepoint would cost every request of a timed loop.
  */
 static struct {
 	int set;
 	uint64_t opcodes;
 	unsigned sqe_flags;
-	int fd, all_fd;    /* the watched requests; every request */
+	pid_t of;                      /* the agent the counters are on, or 0 */
+	int fd, all_fd;                /* the watched requests; every request */
+	long long base, all_base;      /* their values when the current call began */
 	long seen, all_seen;
 } watch = { .fd = -1, .all_fd = -1, .seen = -1, .all_seen = -1 };
 
 static int open_watch(pid_t pid, int filtered)
 {
-	int id = judge_tracepoint_id("io_uring/io_uring_submit_req");
+	static int id = -2;
+	if (id == -2)
+		id = judge_tracepoint_id("io_uring/io_uring_submit_req");
 	if (id < 0)
 		return -1;
 	struct perf_event_attr attr;
@@ -215,48 +226,73 @@ static int open_watch(pid_t pid, int filtered)
 	return fd;
 }
 
+static long long value_of(int fd)
+{
+	long long v = -1;
+	if (fd < 0 || read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v) || v < 0)
+		return -1;
+	return v;
+}
+
+void uring_watch_close(void)
+{
+	if (watch.fd >= 0)
+		close(watch.fd);
+	if (watch.all_fd >= 0)
+		close(watch.all_fd);
+	watch.fd = watch.all_fd = -1;
+	watch.of = 0;
+}
+
 int kata_watch_uring_ops(uint64_t opcodes, unsigned sqe_flags)
 {
+	uring_watch_close(); /* a counter open now has the old filter */
 	watch.set = opcodes != 0;
 	watch.opcodes = opcodes;
 	watch.sqe_flags = sqe_flags;
-	/* Whether it works here: a counter on the judge itself, opened and closed. */
+	/* Whether it works here: a counter on the judge itself, opened and closed
+	 * (~40 ms, the close's RCU wait), once per watch a run asks for. */
+	static uint64_t tried_opcodes;
+	static unsigned tried_flags;
+	static int works = -1;
+	if (works >= 0 && tried_opcodes == opcodes && tried_flags == sqe_flags)
+		return works;
 	int fd = open_watch(getpid(), 1);
-	if (fd < 0)
-		return 0;
-	close(fd);
-	return 1;
+	if (fd >= 0)
+		close(fd);
+	tried_opcodes = opcodes, tried_flags = sqe_flags, works = fd >= 0;
+	return works;
 }
 
 void uring_watch_begin(pid_t agent)
 {
-	uring_watch_end();
 	watch.seen = watch.all_seen = -1;
-	if (watch.set && agent > 0) {
+	if (!watch.set || agent <= 0) {
+		uring_watch_close();
+		return;
+	}
+	if (watch.of != agent) {
+		uring_watch_close();
 		watch.fd = open_watch(agent, 1);
 		watch.all_fd = watch.fd < 0 ? -1 : open_watch(agent, 0);
+		if (watch.all_fd < 0)
+			uring_watch_close(); /* both or neither */
+		else
+			watch.of = agent;
 	}
-}
-
-static long read_closing(int *fd)
-{
-	long long v = -1;
-	if (*fd < 0 || read(*fd, &v, sizeof(v)) != (ssize_t)sizeof(v) || v < 0)
-		v = -1;
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-	return (long)v;
+	watch.base = value_of(watch.fd);
+	watch.all_base = value_of(watch.all_fd);
 }
 
 void uring_watch_end(void)
 {
-	if (watch.fd < 0)
+	if (watch.fd < 0 || watch.base < 0 || watch.all_base < 0)
 		return;
-	watch.seen = read_closing(&watch.fd);
-	watch.all_seen = read_closing(&watch.all_fd);
-	if (watch.all_seen < 0)
-		watch.seen = -1; /* both or neither */
+	long long v = value_of(watch.fd), all = value_of(watch.all_fd);
+	if (v < watch.base || all < watch.all_base)
+		return; /* both or neither */
+	watch.seen = (long)(v - watch.base);
+	watch.all_seen = (long)(all - watch.all_base);
 }
 
 long kata_uring_ops_seen(void)

@@ -248,11 +248,27 @@ const struct kata_image_answers *kata_image_answers_of(const struct kata_image *
 	return img->answers;
 }
 
+/* An image of `len` zero bytes, no memfd yet, no trap set. */
+static struct kata_image *new_image(size_t len)
+{
+	struct kata_image *img = calloc(1, sizeof(*img));
+	if (img)
+		img->mem = calloc(1, len);
+	if (!img || !img->mem)
+		kata_setup_failed("memory for a vDSO image");
+	img->len = len;
+	img->fd = -1;
+	for (int k = 0; k < 8; k++)
+		img->trapped_linear[k] = -1;
+	img->bloom_trap = -1;
+	img->chain_end_trap = -1;
+	return img;
+}
+
 struct kata_image *kata_image_load(enum kata_image_variant v)
 {
 	if (v < 0 || v >= KATA_IMAGE_VARIANTS || !embedded[v].start || embedded[v].end <= embedded[v].start)
 		kata_setup_failed("the test vDSO image was not built into this judge (the runner builds it with the compiler for the agent's architecture)");
-	struct kata_image *img = calloc(1, sizeof(*img));
 	size_t file_len = (size_t)(embedded[v].end - embedded[v].start);
 	/* As a loader would: every PT_LOAD at its address. The images have one,
 	 * holding the whole file; the copy is its memory size. */
@@ -268,16 +284,10 @@ struct kata_image *kata_image_load(enum kata_image_variant v)
 		}
 	if (first == UINT64_MAX)
 		kata_setup_failed("the test vDSO image has no PT_LOAD");
-	img->len = (size_t)(end - first + 4095) & ~(size_t)4095;
-	img->mem = calloc(1, img->len);
+	struct kata_image *img = new_image((size_t)(end - first + 4095) & ~(size_t)4095);
 	for (int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_filesz <= file_len)
 			memcpy(img->mem + (ph[i].p_vaddr - first), embedded[v].start + ph[i].p_offset, ph[i].p_filesz);
-	img->fd = -1;
-	for (int k = 0; k < 8; k++)
-		img->trapped_linear[k] = -1;
-	img->bloom_trap = -1;
-	img->chain_end_trap = -1;
 	if (parse(img) != 0)
 		kata_setup_failed("the test vDSO image does not parse");
 	draw_answers(img, embedded[v].start, file_len, first);
@@ -295,15 +305,8 @@ struct kata_image *kata_image_live(void)
 	for (int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_memsz > end)
 			end = ph[i].p_offset + ph[i].p_memsz;
-	struct kata_image *img = calloc(1, sizeof(*img));
-	img->len = (size_t)end;
-	img->mem = malloc(img->len);
+	struct kata_image *img = new_image((size_t)end);
 	memcpy(img->mem, base, img->len);
-	img->fd = -1;
-	for (int k = 0; k < 8; k++)
-		img->trapped_linear[k] = -1;
-	img->bloom_trap = -1;
-	img->chain_end_trap = -1;
 	if (parse(img) != 0)
 		kata_setup_failed("the judge's own vDSO does not parse");
 	return img;
