@@ -30,13 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
 
 struct req {
 	uint32_t fd_index, len;
@@ -216,25 +211,14 @@ static void run_blocks(unsigned n, unsigned d, unsigned late, int check_enters)
 			 "read_blocks() wrote past the end of a block's buffer");
 
 	if (r->traced) {
-		long enters = 0, reads = 0, read_nr = -1;
-		for (int i = 0; i < r->nsc; i++) {
-			const struct kata_syscall *sc = &r->sc[i];
-			if (sc->compat || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
-				continue;
-			if (sc->nr == SYS_io_uring_enter)
-				enters++;
-			else if (sc->nr == SYS_read || sc->nr == SYS_pread64 || sc->nr == SYS_readv || sc->nr == SYS_preadv ||
-				 sc->nr == SYS_preadv2) {
-				reads++;
-				read_nr = sc->nr;
-			}
-		}
-		long unseen = r->nsc_total > r->nsc ? r->nsc_total - r->nsc : 0;
+		struct kata_ring_calls t;
+		kata_count_ring_calls(r, &t);
+		long enters = t.enters, unseen = t.unseen;
 		detail[0] = 0;
-		if (reads)
+		if (t.reads)
 			snprintf(detail, sizeof(detail), "%s: %ld calls%s: the blocks were read by syscalls, not through the ring",
-				 kata_syscall_name(read_nr, 0), reads, unseen ? " (and more untraced)" : "");
-		kata_expect_true("no read-like syscall: every block through the ring", reads == 0, detail);
+				 kata_syscall_name(t.read_nr, 0), t.reads, unseen ? " (and more untraced)" : "");
+		kata_expect_true("no read-like syscall: every block through the ring", t.reads == 0, detail);
 		long budget = (long)((n + d - 1) / d) + 3;
 		snprintf(detail, sizeof(detail),
 			 "%ld io_uring_enter calls%s for %u blocks at depth %u, budget %ld (ceil(N/D) + 2, and one for the "

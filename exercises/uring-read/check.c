@@ -19,17 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
-
-static int is_read_like(long nr)
-{
-	return kata_is_read_like(nr);
-}
 
 static unsigned char content[256 << 10], want[KATA_WIRE_MAX_BYTES + 64];
 
@@ -54,23 +44,13 @@ static void expect_ring(const char *label, const struct kata_reply *r)
 {
 	if (!r->traced)
 		return;
-	long enters = 0, reads = 0, read_nr = -1;
-	for (int i = 0; i < r->nsc; i++) {
-		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
-			continue;
-		if (sc->nr == SYS_io_uring_enter)
-			enters++;
-		else if (is_read_like(sc->nr)) {
-			reads++;
-			read_nr = sc->nr;
-		}
-	}
+	struct kata_ring_calls t;
+	kata_count_ring_calls(r, &t);
 	char what[160], detail[300] = "";
-	if (reads)
+	if (t.reads)
 		snprintf(detail, sizeof(detail), "%s: %ld call%s: the read was made by a syscall, not through the ring",
-			 kata_syscall_name(read_nr, 0), reads, reads == 1 ? "" : "s");
-	else if (!enters)
+			 kata_syscall_name(t.read_nr, 0), t.reads, t.reads == 1 ? "" : "s");
+	else if (!t.enters)
 		snprintf(detail, sizeof(detail),
 			 "no io_uring_enter during the call: an SQE the kernel was never told about was never read");
 	snprintf(what, sizeof(what), "%s: the read goes through the ring (io_uring_enter, no read-like syscall)", label);
