@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,18 +50,9 @@ static long want_res[MAX_BLOCKS];
 
 static int make_file(int which)
 {
-	/* An unlinked file in /tmp, in the page cache once written. Not a memfd:
-	 * on tmpfs io_uring hands every read to its io-wq threads. */
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create(which ? "uring-batch-B" : "uring-batch-A", MFD_CLOEXEC);
-	if (fd < 0)
-		kata_setup_failed("a temporary file (O_TMPFILE in /tmp, or memfd_create())");
 	file_size[which] = kata_rand_range(64 << 10, sizeof(file_bytes[which]));
 	kata_rand_bytes(file_bytes[which], file_size[which]);
-	if (pwrite(fd, file_bytes[which], file_size[which], 0) != (ssize_t)file_size[which])
-		kata_setup_failed("pwrite() to the judge's file");
-	return fd;
+	return kata_cached_file(file_bytes[which], file_size[which], which ? "file B" : "file A");
 }
 
 static struct {
@@ -292,11 +282,7 @@ static void bench_setup(void)
 	static uint64_t words[LOOP_FILE / 8];
 	for (uint64_t j = 0; j < LOOP_FILE / 8; j++)
 		words[j] = loop_word(j);
-	loop_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (loop_fd < 0)
-		loop_fd = memfd_create("uring-batch-ref", MFD_CLOEXEC);
-	if (loop_fd < 0 || pwrite(loop_fd, words, sizeof(words), 0) != (ssize_t)sizeof(words))
-		kata_setup_failed("the judge's 1 MiB file");
+	loop_fd = kata_cached_file(words, sizeof(words), "the reference's 1 MiB file");
 }
 
 /* The loop the kata replaces: one pread per block. */

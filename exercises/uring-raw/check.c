@@ -285,9 +285,7 @@ static void bench_setup(void)
 {
 	static unsigned char data[1 << 20];
 	watch_reads();
-	reference_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (reference_fd < 0 || pwrite(reference_fd, data, sizeof(data), 0) != (ssize_t)sizeof(data))
-		kata_setup_failed("the reference's file in /tmp");
+	reference_fd = kata_cached_file(data, sizeof(data), "the reference's file");
 }
 
 /* ret[0] = the bytes read (512-byte blocks), or the first error. */

@@ -18,25 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static unsigned char content[256 << 10], want[KATA_WIRE_MAX_BYTES + 64];
 
-/* A file of `size` random bytes: an unlinked file in /tmp, in the page
- * cache once written. (Not a memfd: on tmpfs io_uring hands every read to
- * its io-wq worker threads; a disk file's cached pages are read inline.) */
+/* A file of `size` random bytes, in the page cache. */
 static int make_file(size_t size)
 {
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create("uring-read", MFD_CLOEXEC);
-	if (fd < 0)
-		kata_setup_failed("a temporary file (O_TMPFILE in /tmp, or memfd_create())");
 	kata_rand_bytes(content, size);
-	if (pwrite(fd, content, size, 0) != (ssize_t)size)
-		kata_setup_failed("pwrite() to the judge's file");
-	return fd;
+	return kata_cached_file(content, size, "uring-read's file");
 }
 
 /* The call's syscalls: an io_uring_enter at least, no read-like at all. */

@@ -325,4 +325,11 @@ struct kata_ring_calls {
 };
 void kata_count_ring_calls(const struct kata_reply *r, struct kata_ring_calls *out);
 
+/* A file of the judge's holding `len` bytes of `bytes`, in the page cache
+ * (cached-file.c): an unlinked file in /tmp, a memfd only where /tmp takes
+ * none (on tmpfs io_uring reads go to io-wq threads; cached pages of a disk
+ * file are read inline). The descriptor, O_CLOEXEC; a set-up failure that
+ * names `what` otherwise. */
+int kata_cached_file(const void *bytes, size_t len, const char *what);
+
 #endif
