@@ -50,13 +50,10 @@ static void require_sqpoll(void)
 {
 	struct kata_args a = { .arg = { 0 } };
 	const struct kata_reply *r = kata_call("sqpoll-probe", &a);
-	if (r->ret[0] < 0) {
-		static char why[300];
-		snprintf(why, sizeof(why), "this kernel refuses an SQPOLL ring to the agent (io_uring_setup with "
-			 "IORING_SETUP_SQPOLL: %lld, %s): unprivileged SQPOLL needs Linux 5.11 or later; "
-			 "the kata cannot be checked here", (long long)r->ret[0], strerror((int)-r->ret[0]));
-		kata_unsupported("%s", why);
-	}
+	if (r->ret[0] < 0)
+		kata_unsupported("this kernel refuses an SQPOLL ring to the agent (io_uring_setup with IORING_SETUP_SQPOLL: "
+				 "%lld, %s): unprivileged SQPOLL needs Linux 5.11 or later; the kata cannot be checked here",
+				 (long long)r->ret[0], strerror((int)-r->ret[0]));
 }
 
 static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, unsigned depth)
