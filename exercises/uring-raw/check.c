@@ -55,11 +55,8 @@ static int random_file(void)
 
 static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, unsigned depth)
 {
-	static unsigned char wire[2048 * 8];
-	for (unsigned i = 0; i < n; i++)
-		for (int b = 0; b < 8; b++)
-			wire[i * 8 + (unsigned)b] = (unsigned char)(offsets[i] >> (8 * b));
-	struct kata_args a = { .arg = { block, n, depth }, .in = wire, .in_len = (size_t)n * 8,
+	/* The offsets as the agent decodes them: 8 bytes each, little-endian (an x86-64 kata). */
+	struct kata_args a = { .arg = { block, n, depth }, .in = offsets, .in_len = (size_t)n * 8,
 			       .out_cap = (size_t)block * n, .fd = { fd }, .nfd = 1 };
 	const struct kata_reply *r = kata_call("read", &a);
 	if (r->ret[1] == -2)
