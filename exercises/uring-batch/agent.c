@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #ifndef URING_BLOCK_DEFINED /* agent.c, compiled before this file, has the same one */
@@ -46,7 +45,8 @@ static inline uint64_t kata_ag_offset(uint64_t i)
 }
 
 /*
- * arg[0] = blocks of 1 KiB from a 1 MiB memfd, at scattered offsets, through
+ * arg[0] = blocks of 1 KiB from a 1 MiB file the first call writes in the
+ * agent's directory (loop.dat), at scattered offsets, through
  * read_blocks() with depth 32; arg[1] = blocks per call (0: 1024; the
  * counting run asks for all in one call). ret[0] = bytes read in all,
  * ret[1] = sum over blocks of (i + 1) * the first 8 bytes of block i's

@@ -29,14 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
 
 struct req {
 	uint32_t fd_index, len;
@@ -56,18 +50,9 @@ static long want_res[MAX_BLOCKS];
 
 static int make_file(int which)
 {
-	/* An unlinked file in /tmp, in the page cache once written. Not a memfd:
-	 * on tmpfs io_uring hands every read to its io-wq threads. */
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create(which ? "uring-batch-B" : "uring-batch-A", MFD_CLOEXEC);
-	if (fd < 0)
-		kata_setup_failed("a temporary file (O_TMPFILE in /tmp, or memfd_create())");
 	file_size[which] = kata_rand_range(64 << 10, sizeof(file_bytes[which]));
 	kata_rand_bytes(file_bytes[which], file_size[which]);
-	if (pwrite(fd, file_bytes[which], file_size[which], 0) != (ssize_t)file_size[which])
-		kata_setup_failed("pwrite() to the judge's file");
-	return fd;
+	return kata_cached_file(file_bytes[which], file_size[which], which ? "file B" : "file A");
 }
 
 static struct {
@@ -216,25 +201,14 @@ static void run_blocks(unsigned n, unsigned d, unsigned late, int check_enters)
 			 "read_blocks() wrote past the end of a block's buffer");
 
 	if (r->traced) {
-		long enters = 0, reads = 0, read_nr = -1;
-		for (int i = 0; i < r->nsc; i++) {
-			const struct kata_syscall *sc = &r->sc[i];
-			if (sc->compat || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
-				continue;
-			if (sc->nr == SYS_io_uring_enter)
-				enters++;
-			else if (sc->nr == SYS_read || sc->nr == SYS_pread64 || sc->nr == SYS_readv || sc->nr == SYS_preadv ||
-				 sc->nr == SYS_preadv2) {
-				reads++;
-				read_nr = sc->nr;
-			}
-		}
-		long unseen = r->nsc_total > r->nsc ? r->nsc_total - r->nsc : 0;
+		struct kata_ring_calls t;
+		kata_count_ring_calls(r, &t);
+		long enters = t.enters, unseen = t.unseen;
 		detail[0] = 0;
-		if (reads)
+		if (t.reads)
 			snprintf(detail, sizeof(detail), "%s: %ld calls%s: the blocks were read by syscalls, not through the ring",
-				 kata_syscall_name(read_nr, 0), reads, unseen ? " (and more untraced)" : "");
-		kata_expect_true("no read-like syscall: every block through the ring", reads == 0, detail);
+				 kata_syscall_name(t.read_nr, 0), t.reads, unseen ? " (and more untraced)" : "");
+		kata_expect_true("no read-like syscall: every block through the ring", t.reads == 0, detail);
 		long budget = (long)((n + d - 1) / d) + 3;
 		snprintf(detail, sizeof(detail),
 			 "%ld io_uring_enter calls%s for %u blocks at depth %u, budget %ld (ceil(N/D) + 2, and one for the "
@@ -308,11 +282,7 @@ static void bench_setup(void)
 	static uint64_t words[LOOP_FILE / 8];
 	for (uint64_t j = 0; j < LOOP_FILE / 8; j++)
 		words[j] = loop_word(j);
-	loop_fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (loop_fd < 0)
-		loop_fd = memfd_create("uring-batch-ref", MFD_CLOEXEC);
-	if (loop_fd < 0 || pwrite(loop_fd, words, sizeof(words), 0) != (ssize_t)sizeof(words))
-		kata_setup_failed("the judge's 1 MiB file");
+	loop_fd = kata_cached_file(words, sizeof(words), "the reference's 1 MiB file");
 }
 
 /* The loop the kata replaces: one pread per block. */

@@ -23,21 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-static int is_rw_like(long nr)
-{
-	static const long names[] = {
-		SYS_read,     SYS_readv,    SYS_pread64, SYS_preadv,  SYS_preadv2,	  SYS_recvfrom, SYS_recvmsg,
-		SYS_recvmmsg, SYS_write,    SYS_writev,	 SYS_pwrite64, SYS_pwritev,	  SYS_pwritev2, SYS_sendto,
-		SYS_sendmsg,  SYS_sendmmsg, SYS_sendfile, SYS_splice, SYS_vmsplice, SYS_copy_file_range, SYS_tee,
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (names[i] == nr)
-			return 1;
-	return 0;
-}
 
 /* What one call did: its io_uring_enter calls and its read/write-like ones. */
 static void expect_ring_io(const char *label, const struct kata_reply *r, long blocks, long depth, int bound_enters)
@@ -45,19 +31,10 @@ static void expect_ring_io(const char *label, const struct kata_reply *r, long b
 	char what[160], detail[400];
 	if (!r->traced)
 		return;
-	long enters = 0, rw = 0, rw_nr = -1;
-	for (int i = 0; i < r->nsc; i++) {
-		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat)
-			continue;
-		if (sc->nr == SYS_io_uring_enter)
-			enters++;
-		else if (is_rw_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
-			rw++;
-			rw_nr = sc->nr;
-		}
-	}
-	long unseen = r->nsc_total - r->nsc;
+	struct kata_ring_calls t;
+	kata_count_ring_calls(r, &t);
+	long enters = t.enters, unseen = t.unseen;
+	long rw = t.reads ? t.reads : t.writes, rw_nr = t.reads ? t.read_nr : t.write_nr; /* the read-like first */
 	snprintf(what, sizeof(what), "%s: no read or write syscall (the I/O goes through the ring)", label);
 	if (rw)
 		snprintf(detail, sizeof(detail), "%s and its siblings: %ld calls%s for %ld blocks: every read and write goes "

@@ -2,7 +2,8 @@
  * The agent side of uring-raw: the learner's ring_read() inlined into a
  * probe ("read": the judge's file or pipe in fd[0], the offsets in `in`,
  * the blocks back in `out`), and the counted and timed loop of reads from
- * a memfd this agent makes itself (compiled apart: a real call each time).
+ * a file this agent writes in its directory (compiled apart: a real call
+ * each time).
  * No libc here: the agent's own syscalls are the course's raw ones.
  */
 #include "kata-agent.h"

@@ -26,7 +26,6 @@
 
 #include <linux/io_uring.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,24 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SYS_io_uring_setup
-#define SYS_io_uring_setup 425
-#endif
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
-#define GETEVENTS 1u /* IORING_ENTER_GETEVENTS */
-#define OFF_SQES 0x10000000ull
-
 #define FILE_LEN (1u << 20)
 static unsigned char file_bytes[FILE_LEN];
 static unsigned char got[KATA_WIRE_MAX_BYTES];
 static unsigned long long offsets[2048];
-
-static int is_read_like(long nr)
-{
-	return kata_is_read_like(nr);
-}
 
 static int random_file(void)
 {
@@ -70,11 +55,8 @@ static int random_file(void)
 
 static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, unsigned depth)
 {
-	static unsigned char wire[2048 * 8];
-	for (unsigned i = 0; i < n; i++)
-		for (int b = 0; b < 8; b++)
-			wire[i * 8 + (unsigned)b] = (unsigned char)(offsets[i] >> (8 * b));
-	struct kata_args a = { .arg = { block, n, depth }, .in = wire, .in_len = (size_t)n * 8,
+	/* The offsets as the agent decodes them: 8 bytes each, little-endian (an x86-64 kata). */
+	struct kata_args a = { .arg = { block, n, depth }, .in = offsets, .in_len = (size_t)n * 8,
 			       .out_cap = (size_t)block * n, .fd = { fd }, .nfd = 1 };
 	const struct kata_reply *r = kata_call("read", &a);
 	if (r->ret[1] == -2)
@@ -82,28 +64,11 @@ static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, un
 	return r;
 }
 
-/* How many io_uring's the agent holds open, from /proc/<pid>/fd. */
+/* How many io_uring's the agent holds open, as the kernel lists them (-1: unreadable). */
 static int open_rings(void)
 {
-	char path[64], link[128];
-	snprintf(path, sizeof(path), "/proc/%d/fd", kata_agent_pid());
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int rings = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char p[128];
-		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-		ssize_t n = readlink(p, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = 0;
-			if (strstr(link, "io_uring"))
-				rings++;
-		}
-	}
-	closedir(d);
-	return rings;
+	static struct kata_uring_info rings[8];
+	return kata_agent_urings(rings, 8);
 }
 
 /* What the kernel saw during one ring_read(n blocks, depth). */
@@ -116,37 +81,25 @@ static void expect_ring_trace(const struct kata_reply *r, unsigned n, unsigned d
 	kata_expect_true("no io_uring left open after the call", rings <= 0, detail);
 	if (!r->traced)
 		return;
-	long setups = 0, enters = 0, waiting = 0, reads = 0, read_nr = -1, ring_maps = 0, sqe_maps = 0;
-	long setup_entries = -1, ring = -2;
+	struct kata_ring_calls t;
+	kata_count_ring_calls(r, &t);
+	long setups = t.setups, enters = t.enters, waiting = t.enters_waiting, reads = t.reads;
+	long setup_entries = t.first_setup ? (long)t.first_setup->arg[0] : -1, ring = t.first_setup ? t.first_setup->ret : -2;
+	long ring_maps = 0, sqe_maps = 0;
 	for (int i = 0; i < r->nsc; i++) {
 		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat)
-			continue;
-		if (sc->nr == SYS_io_uring_setup) {
-			if (!setups++) {
-				setup_entries = (long)sc->arg[0];
-				ring = sc->ret;
-			}
-		} else if (sc->nr == SYS_io_uring_enter) {
-			enters++;
-			if ((sc->arg[3] & GETEVENTS) || sc->arg[2])
-				waiting++;
-		} else if (sc->nr == SYS_mmap && (long)sc->arg[4] == ring) {
-			if (sc->arg[5] == OFF_SQES)
+		if (!sc->compat && sc->nr == SYS_mmap && (long)sc->arg[4] == ring) {
+			if (sc->arg[5] == IORING_OFF_SQES)
 				sqe_maps++;
 			else
 				ring_maps++;
-		} else if (is_read_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
-			reads++;
-			read_nr = sc->nr;
 		}
 	}
-	long unseen = r->nsc_total > r->nsc ? r->nsc_total - r->nsc : 0;
 	if (reads)
 		snprintf(detail, sizeof(detail), "%s: %ld calls: the reads go through the ring, not a syscall each",
-			 kata_syscall_name(read_nr, 0), reads);
+			 kata_syscall_name(t.read_nr, 0), reads);
 	else
-		snprintf(detail, sizeof(detail), "%ld read-like syscalls%s", reads, unseen ? " (and more untraced)" : "");
+		snprintf(detail, sizeof(detail), "%ld read-like syscalls%s", reads, t.unseen ? " (and more untraced)" : "");
 	kata_expect_true("no read(2), pread(2) or sibling: the ring does the reading", reads == 0, detail);
 	kata_expect_i64("io_uring_setup calls", 1, setups);
 	if (setups == 1)
@@ -291,9 +244,9 @@ static void late_data_case(void)
 				  sizeof(late_sent), got, r->out_len);
 	}
 	if (r->traced) {
-		long enters = 0;
-		for (int i = 0; i < r->nsc; i++)
-			enters += !r->sc[i].compat && r->sc[i].nr == SYS_io_uring_enter;
+		struct kata_ring_calls t;
+		kata_count_ring_calls(r, &t);
+		long enters = t.enters;
 		char detail[200];
 		snprintf(detail, sizeof(detail), "io_uring_enter: %ld calls for %d blocks at depth 32 (at most %d)", enters,
 			 LATE_N, LATE_N / 32 + 1);
@@ -305,19 +258,14 @@ static void late_data_case(void)
 
 /* ---- the bench: the judge's pread loop over the agent loop's offsets ----------------- */
 
+static int reference_fd = -1;
+
+/* The judge's pread loop, as the agent's loop reads (an unnamed file in /tmp). */
 static void reference_pread(uint64_t iters)
 {
-	static int fd = -1;
 	static unsigned char buf[512];
-	if (fd < 0) {
-		/* A file, as the agent's loop reads (an unnamed one in /tmp). */
-		fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-		static unsigned char data[1 << 20];
-		if (fd < 0 || pwrite(fd, data, sizeof(data), 0) != (ssize_t)sizeof(data))
-			kata_setup_failed("the reference's file in /tmp");
-	}
 	for (uint64_t i = 0; i < iters; i++)
-		kata_sink(pread(fd, buf, 512, 512 * (off_t)((i * 97) % 2048)));
+		kata_sink(pread(reference_fd, buf, 512, 512 * (off_t)((i * 97) % 2048)));
 }
 
 /* The kernel counts the read requests it sets up in the counted and the
@@ -326,6 +274,15 @@ static void reference_pread(uint64_t iters)
 static void watch_reads(void)
 {
 	kata_watch_uring_ops(KATA_URING_READ_OPS, 0);
+}
+
+/* Before the agent starts: the reference's file, written here so that no
+ * call of the reference (its calibration's first one least of all) pays for it. */
+static void bench_setup(void)
+{
+	static unsigned char data[1 << 20];
+	watch_reads();
+	reference_fd = kata_cached_file(data, sizeof(data), "the reference's file");
 }
 
 /* ret[0] = the bytes read (512-byte blocks), or the first error. */
@@ -355,7 +312,7 @@ const struct kata_case kata_cases[] = {
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = {
-	{ "pread", "read-loop", reference_pread, watch_reads, check_bytes },
+	{ "pread", "read-loop", reference_pread, bench_setup, check_bytes },
 	{ 0 },
 };
 const struct kata_count kata_counts[] = {

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -18,7 +17,8 @@ long uring_read(int fd, void *buf, size_t len, off_t offset);
 
 #define KATA_AG_LOOP_FILE (64u << 10)
 
-/* arg[0] = reads of 4 KiB from a 64 KiB memfd, at offsets in turn.
+/* arg[0] = reads of 4 KiB from a 64 KiB file the first call writes in the
+ * agent's directory (on disk, in the page cache), at offsets in turn.
  * ret[0] = bytes read in all, ret[1] = a sum of the first byte of each,
  * ret[2] = the first error (or 0). */
 void loop_reads(struct kata_call *c);

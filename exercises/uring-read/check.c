@@ -18,35 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
-
-static int is_read_like(long nr)
-{
-	return kata_is_read_like(nr);
-}
 
 static unsigned char content[256 << 10], want[KATA_WIRE_MAX_BYTES + 64];
 
-/* A file of `size` random bytes: an unlinked file in /tmp, in the page
- * cache once written. (Not a memfd: on tmpfs io_uring hands every read to
- * its io-wq worker threads; a disk file's cached pages are read inline.) */
+/* A file of `size` random bytes, in the page cache. */
 static int make_file(size_t size)
 {
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create("uring-read", MFD_CLOEXEC);
-	if (fd < 0)
-		kata_setup_failed("a temporary file (O_TMPFILE in /tmp, or memfd_create())");
 	kata_rand_bytes(content, size);
-	if (pwrite(fd, content, size, 0) != (ssize_t)size)
-		kata_setup_failed("pwrite() to the judge's file");
-	return fd;
+	return kata_cached_file(content, size, "uring-read's file");
 }
 
 /* The call's syscalls: an io_uring_enter at least, no read-like at all. */
@@ -54,23 +34,13 @@ static void expect_ring(const char *label, const struct kata_reply *r)
 {
 	if (!r->traced)
 		return;
-	long enters = 0, reads = 0, read_nr = -1;
-	for (int i = 0; i < r->nsc; i++) {
-		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
-			continue;
-		if (sc->nr == SYS_io_uring_enter)
-			enters++;
-		else if (is_read_like(sc->nr)) {
-			reads++;
-			read_nr = sc->nr;
-		}
-	}
+	struct kata_ring_calls t;
+	kata_count_ring_calls(r, &t);
 	char what[160], detail[300] = "";
-	if (reads)
+	if (t.reads)
 		snprintf(detail, sizeof(detail), "%s: %ld call%s: the read was made by a syscall, not through the ring",
-			 kata_syscall_name(read_nr, 0), reads, reads == 1 ? "" : "s");
-	else if (!enters)
+			 kata_syscall_name(t.read_nr, 0), t.reads, t.reads == 1 ? "" : "s");
+	else if (!t.enters)
 		snprintf(detail, sizeof(detail),
 			 "no io_uring_enter during the call: an SQE the kernel was never told about was never read");
 	snprintf(what, sizeof(what), "%s: the read goes through the ring (io_uring_enter, no read-like syscall)", label);

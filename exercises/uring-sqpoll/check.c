@@ -30,15 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef SYS_io_uring_setup
-#define SYS_io_uring_setup 425
-#endif
-#ifndef SYS_io_uring_enter
-#define SYS_io_uring_enter 426
-#endif
 
 #define FILE_LEN (1u << 20)
 #define MOST_ENTERS 4
@@ -58,13 +50,10 @@ static void require_sqpoll(void)
 {
 	struct kata_args a = { .arg = { 0 } };
 	const struct kata_reply *r = kata_call("sqpoll-probe", &a);
-	if (r->ret[0] < 0) {
-		static char why[300];
-		snprintf(why, sizeof(why), "this kernel refuses an SQPOLL ring to the agent (io_uring_setup with "
-			 "IORING_SETUP_SQPOLL: %lld, %s): unprivileged SQPOLL needs Linux 5.11 or later; "
-			 "the kata cannot be checked here", (long long)r->ret[0], strerror((int)-r->ret[0]));
-		kata_unsupported("%s", why);
-	}
+	if (r->ret[0] < 0)
+		kata_unsupported("this kernel refuses an SQPOLL ring to the agent (io_uring_setup with IORING_SETUP_SQPOLL: "
+				 "%lld, %s): unprivileged SQPOLL needs Linux 5.11 or later; the kata cannot be checked here",
+				 (long long)r->ret[0], strerror((int)-r->ret[0]));
 }
 
 static const struct kata_reply *call_read(int fd, unsigned block, unsigned n, unsigned depth)
@@ -111,29 +100,18 @@ static void reads_case(void)
 		kata_note("not traced here: io_uring_enter not counted");
 		return;
 	}
-	long enters = 0, setups = 0, reads = 0, read_nr = -1, sqpoll = 0;
-	for (int i = 0; i < r->nsc; i++) {
-		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat)
-			continue;
-		enters += sc->nr == SYS_io_uring_enter;
-		setups += sc->nr == SYS_io_uring_setup;
-		sqpoll += sc->nr == SYS_io_uring_setup && (sc->looked & (1u << 1) /* IORING_SETUP_SQPOLL */);
-		if (kata_is_read_like(sc->nr) && (long)sc->arg[0] != KATA_AGENT_CHANNEL_FD) {
-			reads++;
-			read_nr = sc->nr;
-		}
-	}
-	if (r->nsc_total > r->nsc)
-		enters = -1; /* more than the trace holds: many */
+	struct kata_ring_calls t;
+	kata_count_ring_calls(r, &t);
+	long enters = t.unseen ? -1 : t.enters; /* -1: more than the trace holds: many */
+	int sqpoll = t.first_setup && (t.first_setup->looked & IORING_SETUP_SQPOLL);
 	kata_note("sqpoll_read(memfd, %u blocks of %u bytes, depth %u): io_uring_enter: %s%ld call(s) for %u reads "
 		  "(without SQPOLL at least %u)", n, block, depth, enters < 0 ? "more than " : "",
 		  enters < 0 ? (long)r->nsc : enters, n, n / depth);
 	snprintf(detail, sizeof(detail), "%s: %ld calls: the reads go through the ring",
-		 read_nr >= 0 ? kata_syscall_name(read_nr, 0) : "read", reads);
-	kata_expect_true("no read(2), pread(2) or sibling", reads == 0, detail);
-	kata_expect_i64("io_uring_setup calls", 1, setups);
-	kata_expect_true("the ring was set up with IORING_SETUP_SQPOLL", setups != 1 || sqpoll == 1,
+		 t.read_nr >= 0 ? kata_syscall_name(t.read_nr, 0) : "read", t.reads);
+	kata_expect_true("no read(2), pread(2) or sibling", t.reads == 0, detail);
+	kata_expect_i64("io_uring_setup calls", 1, t.setups);
+	kata_expect_true("the ring was set up with IORING_SETUP_SQPOLL", t.setups != 1 || sqpoll,
 			 "io_uring_setup's params.flags did not ask for IORING_SETUP_SQPOLL: without the kernel's polling "
 			 "thread every submission needs an io_uring_enter (a big batch makes few, but that is uring-batch's "
 			 "lesson)");

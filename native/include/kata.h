@@ -308,4 +308,28 @@ const char *kata_arch_name(void);
  * returned -14 (EFAULT)", "rax = 1231 is no syscall on x86-64 (-ENOSYS)". */
 void kata_syscall_words(const struct kata_syscall *s, char *buf, size_t n);
 
+/* One call's trace as the io_uring katas read it (uring-trace.c): the ring's
+ * syscalls, and the read- and write-like ones (kata_is_read_like(), ...: a
+ * syscall that is both counts in both) other than on the agent's channel.
+ * Only the 64-bit ABI's, but `others` counts every syscall that is not an
+ * io_uring_enter, compat ones too. Over the traced syscalls (r->sc);
+ * `unseen` are those past them. */
+struct kata_ring_calls {
+	long enters, enters_waiting;     /* waiting: min_complete > 0 or IORING_ENTER_GETEVENTS */
+	long setups, registers;
+	long reads, writes;
+	long others;
+	long read_nr, write_nr, other_nr; /* the last of each, or -1 */
+	long unseen;
+	const struct kata_syscall *last_enter, *first_setup; /* or NULL */
+};
+void kata_count_ring_calls(const struct kata_reply *r, struct kata_ring_calls *out);
+
+/* A file of the judge's holding `len` bytes of `bytes`, in the page cache
+ * (cached-file.c): an unlinked file in /tmp, a memfd only where /tmp takes
+ * none (on tmpfs io_uring reads go to io-wq threads; cached pages of a disk
+ * file are read inline). The descriptor, O_CLOEXEC; a set-up failure that
+ * names `what` otherwise. */
+int kata_cached_file(const void *bytes, size_t len, const char *what);
+
 #endif
