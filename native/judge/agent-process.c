@@ -85,6 +85,72 @@ static int count_add(struct count_result *out, const char *name, long nr, int co
 static int window_open;
 static struct kata_syscall window[KATA_MAX_TRACED];
 static int window_n;
+/* The io_uring katas: the files (device, inode) behind the descriptors the
+ * call under way passed, and for each syscall of the window the descriptor
+ * argument that named one of them, whatever its number (-1: none). A
+ * descriptor to the judge's file the agent got another way (a registered file
+ * turned back into one, IORING_OP_FIXED_FD_INSTALL) is the judge's all the same. */
+static struct {
+	dev_t dev;
+	ino_t ino;
+} call_files[KATA_WIRE_MAX_FDS];
+static int call_nfiles;
+static int64_t window_judge_fd[KATA_MAX_TRACED];
+
+/* The descriptor arguments of syscall nr (at most two), or 0 for one that takes none we look at. */
+static int fd_args(long nr, const uint64_t *arg, int64_t out[2])
+{
+	switch (nr) {
+	case SYS_mmap:
+		out[0] = (int64_t)arg[4];
+		return 1;
+	case SYS_sendfile:
+	case SYS_tee:
+		out[0] = (int64_t)arg[0], out[1] = (int64_t)arg[1];
+		return 2;
+	case SYS_splice:
+	case SYS_copy_file_range:
+		out[0] = (int64_t)arg[0], out[1] = (int64_t)arg[2];
+		return 2;
+	case SYS_fcntl:
+	case SYS_dup:
+	case SYS_dup2:
+	case SYS_dup3:
+	case SYS_ioctl:
+	case SYS_ftruncate:
+	case SYS_fallocate:
+	case SYS_readahead:
+	case SYS_fadvise64:
+	case SYS_sync_file_range:
+		out[0] = (int64_t)arg[0];
+		return 1;
+	default:
+		if (!kata_is_read_like(nr) && !kata_is_write_like(nr))
+			return 0;
+		out[0] = (int64_t)arg[0];
+		return 1;
+	}
+}
+
+/* Which descriptor argument of the agent's syscall names a file the call passed, or -1. */
+static int64_t judge_file_named(pid_t tid, long nr, const uint64_t *arg)
+{
+	int64_t fds[2];
+	int n = call_nfiles ? fd_args(nr, arg, fds) : 0;
+	for (int i = 0; i < n; i++) {
+		if (fds[i] < 0 || fds[i] > 1 << 20)
+			continue;
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%lld", tid, (long long)fds[i]);
+		if (stat(path, &st) != 0)
+			continue;
+		for (int k = 0; k < call_nfiles; k++)
+			if (st.st_dev == call_files[k].dev && st.st_ino == call_files[k].ino)
+				return fds[i];
+	}
+	return -1;
+}
 static long window_total;
 static struct count_result *window_hist;
 
@@ -231,6 +297,7 @@ static void on_syscall_stop(pid_t t)
 			s->ip = info.instruction_pointer;
 			s->origin = origin;
 			s->in_probe = origin == KATA_FROM_LEARNER && (!cfg.have_own || listed(cfg.probe, cfg.nprobe, s->ip));
+			window_judge_fd[window_n] = compat ? -1 : judge_file_named(t, nr, s->arg);
 			pending[p].slot = window_n++;
 		}
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && p >= 0) {
@@ -941,12 +1008,14 @@ static void expect_ring_only(const struct kata_args *a)
 		    nr == SYS_fstat || nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_lseek)
 			continue;
 		int64_t fd = nr == SYS_mmap ? (int64_t)s->arg[4] : (int64_t)s->arg[0];
-		if (fd < KATA_AGENT_FD_BASE || fd >= KATA_AGENT_FD_BASE + a->nfd)
+		if (window_judge_fd[i] >= 0)
+			fd = window_judge_fd[i]; /* the judge's file, under a number of the agent's making */
+		else if (fd < KATA_AGENT_FD_BASE || fd >= KATA_AGENT_FD_BASE + a->nfd)
 			continue;
 		char detail[240];
 		const char *what = kata_syscall_name(nr, 0);
 		snprintf(detail, sizeof(detail),
-			 "it made %s() on descriptor %lld, one the judge passed: in this kata every operation on them is an "
+			 "it made %s() on descriptor %lld, one the judge passed (or another to the same file): in this kata every operation on them is an "
 			 "SQE the kernel runs from the ring (%s)",
 			 what ? what : "a syscall", (long long)fd,
 			 nr == SYS_mmap ? "a mapping of the file is a way around the ring, not through it" : "not a syscall of your own");
@@ -958,6 +1027,12 @@ static void expect_ring_only(const struct kata_args *a)
 const struct kata_reply *kata_call(const char *name, const struct kata_args *a)
 {
 	ensure_agent();
+	call_nfiles = 0;
+	for (int i = 0; cfg.io_uring && A.traced && a && i < a->nfd && i < KATA_WIRE_MAX_FDS; i++) {
+		struct stat st;
+		if (fstat(a->fd[i], &st) == 0 && (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			call_files[call_nfiles].dev = st.st_dev, call_files[call_nfiles++].ino = st.st_ino;
+	}
 	window_open = 1;
 	window_n = 0;
 	window_total = 0;
