@@ -70,16 +70,6 @@ static uint64_t *random_words(size_t len)
 	return w;
 }
 
-static int is_read_like(const char *name)
-{
-	static const char *const names[] = { "read", "readv", "pread64", "preadv", "preadv2",
-					     "recvfrom", "recvmsg", "recvmmsg", NULL };
-	for (int i = 0; name && names[i]; i++)
-		if (!strcmp(name, names[i]))
-			return 1;
-	return 0;
-}
-
 /* Whether the call mapped the judge's file; read-like syscalls are the
  * counting run's to judge (its message names them and their count). */
 static void check_syscalls(const struct kata_reply *r, size_t len)
@@ -92,7 +82,7 @@ static void check_syscalls(const struct kata_reply *r, size_t len)
 	int counts[8] = { 0 };
 	for (int i = 0; i < r->nsc; i++) {
 		const char *name = kata_syscall_name(r->sc[i].nr, r->sc[i].compat);
-		if (is_read_like(name)) {
+		if (!r->sc[i].compat && kata_is_read_like(r->sc[i].nr)) {
 			reads++;
 			for (int k = 0; k < 8; k++)
 				if (!names[k] || !strcmp(names[k], name)) {

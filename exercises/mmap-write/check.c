@@ -61,16 +61,6 @@ static int empty_file(void)
 	return fd;
 }
 
-static int is_write_like(const char *name)
-{
-	static const char *const names[] = { "write", "writev", "pwrite64", "pwritev", "pwritev2", "sendto", "sendmsg",
-					     "sendmmsg", "sendfile", "splice", "vmsplice", "copy_file_range", "tee", NULL };
-	for (int i = 0; name && names[i]; i++)
-		if (!strcmp(name, names[i]))
-			return 1;
-	return 0;
-}
-
 struct seen {
 	int writes, sized, shared, private_, msynced;
 	char by[200];
@@ -86,7 +76,7 @@ static struct seen syscalls_of(const struct kata_reply *r)
 		const char *name = kata_syscall_name(r->sc[i].nr, r->sc[i].compat);
 		if (!name)
 			continue;
-		if (is_write_like(name)) {
+		if (!r->sc[i].compat && kata_is_write_like(r->sc[i].nr)) {
 			s.writes++;
 			for (int k = 0; k < 8; k++)
 				if (!names[k] || !strcmp(names[k], name)) {
