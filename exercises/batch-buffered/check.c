@@ -152,11 +152,6 @@ static size_t drain(int fd, unsigned char *buf, size_t len, size_t cap)
 
 /* ---- what the kernel saw ------------------------------------------------- */
 
-static int is_write_like(long nr)
-{
-	return kata_is_write_like(nr);
-}
-
 /* At most ceil(bytes / 4096) + 1 write-like syscalls in the call, every
  * one to the descriptor given to out_init() (the agent's fd[0]). */
 static void expect_writes(const struct kata_reply *r, size_t bytes)
@@ -170,7 +165,7 @@ static void expect_writes(const struct kata_reply *r, size_t bytes)
 	int kinds = 0;
 	for (int i = 0; i < r->nsc; i++) {
 		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat || !is_write_like(sc->nr) || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
+		if (sc->compat || !kata_is_write_like(sc->nr) || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
 			continue;
 		n++;
 		if ((long)sc->arg[0] != KATA_AGENT_FD_BASE) {

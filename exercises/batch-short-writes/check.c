@@ -178,11 +178,6 @@ static void reader_finish(void)
 
 /* ---- the traced syscalls ------------------------------------------------------ */
 
-static int is_write_like(long nr)
-{
-	return kata_is_write_like(nr);
-}
-
 static int is_wait(long nr)
 {
 	return nr == SYS_ppoll || nr == SYS_pselect6 || nr == SYS_epoll_pwait ||
@@ -226,7 +221,7 @@ static void tally(const struct kata_reply *r, struct tally *t)
 			t->eintr_waits += s->returned && interrupted(s->ret);
 			eagain_pending = 0;
 		}
-		if (!is_write_like(s->nr))
+		if (!kata_is_write_like(s->nr))
 			continue;
 		t->writes++;
 		if (!t->write_name)

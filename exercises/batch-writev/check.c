@@ -26,11 +26,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static int is_write_like(long nr)
-{
-	return kata_is_write_like(nr);
-}
-
 /* ---- one message ---------------------------------------------------------- */
 
 struct message {
@@ -78,7 +73,7 @@ static void expect_one_writev(const struct kata_reply *r, const struct message *
 	long writevs = 0, others = 0, other_nr = -1, fd = -1, iovcnt = -1;
 	for (int i = 0; i < r->nsc; i++) {
 		const struct kata_syscall *sc = &r->sc[i];
-		if (sc->compat || !is_write_like(sc->nr) || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
+		if (sc->compat || !kata_is_write_like(sc->nr) || (long)sc->arg[0] == KATA_AGENT_CHANNEL_FD)
 			continue;
 		if (sc->nr == SYS_writev) {
 			if (!writevs++) {
