@@ -64,7 +64,8 @@ struct kata_count {
 	/* Optional: checks what the counted call answered (ret[0..3]) and what
 	 * the kernel counted meanwhile (kata_uring_ops_seen()): NULL if right,
 	 * else what was wrong, in words. A loop that is counted by syscalls only
-	 * could do its work some other way without a syscall at all. */
+	 * could do its work some other way without a syscall at all, or skip it.
+	 * The agent is still there (natively): kata_agent_file() reads its files. */
 	const char *(*check)(const int64_t ret[4], uint64_t iters);
 };
 
