@@ -135,21 +135,6 @@ static void big_pipe(int fds[2])
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 }
 
-/* Appends what the (non-blocking) fd has now; returns the new length. */
-static size_t drain(int fd, unsigned char *buf, size_t len, size_t cap)
-{
-	while (len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n > 0)
-			len += (size_t)n;
-		else if (n < 0 && errno == EINTR)
-			continue;
-		else
-			break;
-	}
-	return len;
-}
-
 /* ---- what the kernel saw ------------------------------------------------- */
 
 /* At most ceil(bytes / 4096) + 1 write-like syscalls in the call, every
@@ -232,7 +217,7 @@ static void emit(size_t target, int exact, const char *what)
 	struct kata_args a = { .in = S.enc, .in_len = S.enc_len, .fd = { fds[1] }, .nfd = 1 };
 	const struct kata_reply *r = kata_call("emit", &a);
 	close(fds[1]);
-	size_t n = drain(fds[0], got, 0, sizeof(got));
+	size_t n = kata_drain(fds[0], got, 0, sizeof(got));
 	close(fds[0]);
 	if (r->ret[1] != 0 || r->ret[0] != (int64_t)S.ops)
 		kata_setup_failed("the agent's replay of the records");
@@ -301,7 +286,7 @@ static void *talker(void *unused)
 		struct timespec t0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		long limit = missed ? 200 : T.wait_ms, waited = 0;
-		while ((T.got_len = drain(T.out_rd, T.got, T.got_len, sizeof(T.got))) < T.prefix[i]) {
+		while ((T.got_len = kata_drain(T.out_rd, T.got, T.got_len, sizeof(T.got))) < T.prefix[i]) {
 			waited = ms_since(&t0);
 			if (waited >= limit)
 				break;
@@ -361,7 +346,7 @@ static void prompt(void)
 	pthread_join(th, NULL);
 	close(out[1]);
 	close(in[0]);
-	T.got_len = drain(out[0], T.got, T.got_len, sizeof(T.got));
+	T.got_len = kata_drain(out[0], T.got, T.got_len, sizeof(T.got));
 	close(out[0]);
 	close(in[1]);
 	for (int i = 0; i < ROUNDS; i++) {
@@ -379,16 +364,6 @@ static void prompt(void)
 }
 
 /* ---- the benches -------------------------------------------------------------- */
-
-static int devnull(void)
-{
-	static int fd = -1;
-	if (fd < 0)
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		kata_setup_failed("open(/dev/null)");
-	return fd;
-}
 
 /* The judge's own buffered writer: the same interface, a 4096-byte
  * buffer, called through a pointer so that each byte is a real call, as
@@ -418,9 +393,14 @@ __attribute__((noipa)) static void ref_byte(int c)
 
 static void (*volatile ref_byte_p)(int) = ref_byte;
 
+/* The benches' set-up: /dev/null, opened before anything is timed. */
+static void open_null(void)
+{
+	ref_fd = kata_dev_null();
+}
+
 static void reference_buffered(uint64_t iters)
 {
-	ref_fd = devnull();
 	void (*put)(int) = ref_byte_p;
 	for (uint64_t i = 0; i < iters; i++)
 		put((unsigned char)i);
@@ -430,10 +410,9 @@ static void reference_buffered(uint64_t iters)
 /* The loop the kata replaces: one write(2) per byte. */
 static void reference_per_byte(uint64_t iters)
 {
-	int fd = devnull();
 	for (uint64_t i = 0; i < iters; i++) {
 		unsigned char c = (unsigned char)i;
-		kata_sink(write(fd, &c, 1));
+		kata_sink(write(ref_fd, &c, 1));
 	}
 }
 
@@ -474,8 +453,8 @@ const struct kata_case kata_cases[] = {
 	{ 0 },
 };
 const struct kata_bench kata_benches[] = {
-	{ "buffered", "bytes-loop", reference_buffered, NULL, check_written },
-	{ "per-byte", "bytes-loop", reference_per_byte, NULL, check_written },
+	{ "buffered", "bytes-loop", reference_buffered, open_null, check_written },
+	{ "per-byte", "bytes-loop", reference_per_byte, open_null, check_written },
 	{ 0 },
 };
 const struct kata_count kata_counts[] = {

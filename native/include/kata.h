@@ -309,4 +309,15 @@ const char *kata_arch_name(void);
  * returned -14 (EFAULT)", "rax = 1231 is no syscall on x86-64 (-ENOSYS)". */
 void kata_syscall_words(const struct kata_syscall *s, char *buf, size_t n);
 
+/* ---- descriptors on the driver's side (driver-fds.c) ---------------------- */
+
+/* /dev/null, write-only, opened once: for a bench's reference loop (open it
+ * in the bench's setup, so that no timed call pays for it). Ends the case as
+ * a set-up failure if it cannot be opened. */
+int kata_dev_null(void);
+
+/* Appends to buf[len..cap) what the non-blocking `fd` holds now (a pipe's
+ * read end); returns the new length. */
+size_t kata_drain(int fd, void *buf, size_t len, size_t cap);
+
 #endif
