@@ -51,7 +51,8 @@ struct kata_bench {
 	/* Optional: checks what each timed call of the loop answered (ret[0..3]),
 	 * given the judge's CLOCK_MONOTONIC just before and after it. NULL if
 	 * right, else what was wrong, in words: a function that behaves
-	 * differently when timed fails there. */
+	 * differently when timed fails there. It runs after the engine has read
+	 * its clock for the call: its own cost is in no figure. */
 	const char *(*check)(const int64_t ret[4], uint64_t iters, int64_t before_ns, int64_t after_ns);
 };
 
