@@ -132,16 +132,6 @@ static long drops_of(int s)
 	return drops;
 }
 
-static int is_write_like(long nr)
-{
-	return kata_is_write_like(nr);
-}
-
-static int is_read_like(long nr)
-{
-	return kata_is_read_like(nr);
-}
-
 /* The traced calls against ceil(n/64) + 1: the count, the names, the budget. */
 static void check_calls(const struct kata_reply *r, size_t n, int (*family)(long), const char *what)
 {
@@ -236,7 +226,7 @@ static void send_case(void)
 		kata_setup_failed("the judge's receive buffer overflowed (datagrams dropped)");
 	compare("the judge received", &b, n, len, ptr);
 	kata_expect_i64("return value (datagrams sent)", (long long)b.n, r->ret[0]);
-	check_calls(r, b.n, is_write_like, "write-like");
+	check_calls(r, b.n, kata_is_write_like, "write-like");
 }
 
 static void receive_case(void)
@@ -281,7 +271,7 @@ static void receive_case(void)
 	}
 	kata_expect_i64("return value (datagrams received)", (long long)b.n, r->ret[0]);
 	compare("recv_datagrams() received", &b, n, len, ptr);
-	check_calls(r, b.n, is_read_like, "read-like");
+	check_calls(r, b.n, kata_is_read_like, "read-like");
 }
 
 static void untraced_case(void)

@@ -178,11 +178,6 @@ static void reader_finish(void)
 
 /* ---- the traced syscalls ------------------------------------------------------ */
 
-static int is_write_like(long nr)
-{
-	return kata_is_write_like(nr);
-}
-
 static int is_wait(long nr)
 {
 	return nr == SYS_ppoll || nr == SYS_pselect6 || nr == SYS_epoll_pwait ||
@@ -226,7 +221,7 @@ static void tally(const struct kata_reply *r, struct tally *t)
 			t->eintr_waits += s->returned && interrupted(s->ret);
 			eagain_pending = 0;
 		}
-		if (!is_write_like(s->nr))
+		if (!kata_is_write_like(s->nr))
 			continue;
 		t->writes++;
 		if (!t->write_name)
@@ -306,16 +301,11 @@ static void check_delivery(const struct kata_reply *r, const unsigned char *sent
 	kata_expect_i64("return value (bytes written)", (long long)len, r->ret[0]);
 }
 
-static void fill(unsigned char *buf, size_t len)
-{
-	kata_rand_bytes(buf, len);
-}
-
-static void blocking_pipe(int untraced)
+static void blocking_pipe(void)
 {
 	static unsigned char sent[MAX_LEN];
 	size_t len = kata_rand_range(40000, MAX_LEN);
-	fill(sent, len);
+	kata_rand_bytes(sent, len);
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		kata_setup_failed("pipe2()");
@@ -334,26 +324,15 @@ static void blocking_pipe(int untraced)
 	if (r->traced)
 		kata_note("traced: %d write calls, %d came back short, %d interrupted (-EINTR)", t.writes, t.short_writes,
 			  t.eintr_writes);
-	(void)untraced;
 	check_delivery(r, sent, len);
 	check_signals_untouched(r, &t);
-}
-
-static void blocking_traced(void)
-{
-	blocking_pipe(0);
-}
-
-static void blocking_untraced(void)
-{
-	blocking_pipe(1);
 }
 
 static void nonblocking_pipe(void)
 {
 	static unsigned char sent[MAX_LEN];
 	size_t len = kata_rand_range(40000, MAX_LEN);
-	fill(sent, len);
+	kata_rand_bytes(sent, len);
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
 		kata_setup_failed("pipe2()");
@@ -411,7 +390,7 @@ static void broken_pipe(void)
 	static unsigned char sent[MAX_LEN];
 	size_t len = kata_rand_range(40000, MAX_LEN);
 	size_t limit = kata_rand_range(1024, 8192);
-	fill(sent, len);
+	kata_rand_bytes(sent, len);
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		kata_setup_failed("pipe2()");
@@ -431,9 +410,9 @@ static void broken_pipe(void)
  * descriptors): see agent.c. Nothing to prepare here. */
 
 const struct kata_case kata_cases[] = {
-	{ "blocking-pipe", blocking_traced, 0 },
+	{ "blocking-pipe", blocking_pipe, 0 },
 	{ "nonblocking-pipe", nonblocking_pipe, 0 },
-	{ "untraced", blocking_untraced, KATA_UNTRACED },
+	{ "untraced", blocking_pipe, KATA_UNTRACED },
 	{ "broken-pipe", broken_pipe, 0 },
 	{ 0 },
 };

@@ -63,6 +63,9 @@ struct kata_remote {
 	uint64_t (*pick)(uint64_t lo, uint64_t hi); /* where they go */
 	long syscalls;            /* out: the learner's, over the audits (-1: not counted) */
 	uint64_t iters;           /* out: calls over the audits */
+	/* Optional: called after each request, once its wall time is taken, so
+	 * that whatever the caller checks of the answer is in no figure. */
+	void (*after)(void);
 };
 
 /* As kata_measure_pair, with `a` in the agent and `b` (may be NULL) here. */

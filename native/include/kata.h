@@ -51,7 +51,8 @@ struct kata_bench {
 	/* Optional: checks what each timed call of the loop answered (ret[0..3]),
 	 * given the judge's CLOCK_MONOTONIC just before and after it. NULL if
 	 * right, else what was wrong, in words: a function that behaves
-	 * differently when timed fails there. */
+	 * differently when timed fails there. It runs after the engine has read
+	 * its clock for the call: its own cost is in no figure. */
 	const char *(*check)(const int64_t ret[4], uint64_t iters, int64_t before_ns, int64_t after_ns);
 };
 
@@ -64,7 +65,8 @@ struct kata_count {
 	/* Optional: checks what the counted call answered (ret[0..3]) and what
 	 * the kernel counted meanwhile (kata_uring_ops_seen()): NULL if right,
 	 * else what was wrong, in words. A loop that is counted by syscalls only
-	 * could do its work some other way without a syscall at all. */
+	 * could do its work some other way without a syscall at all, or skip it.
+	 * The agent is still there (natively): kata_agent_file() reads its files. */
 	const char *(*check)(const int64_t ret[4], uint64_t iters);
 };
 
@@ -331,5 +333,16 @@ void kata_count_ring_calls(const struct kata_reply *r, struct kata_ring_calls *o
  * file are read inline). The descriptor, O_CLOEXEC; a set-up failure that
  * names `what` otherwise. */
 int kata_cached_file(const void *bytes, size_t len, const char *what);
+
+/* ---- descriptors on the driver's side (driver-fds.c) ---------------------- */
+
+/* /dev/null, write-only, opened once: for a bench's reference loop (open it
+ * in the bench's setup, so that no timed call pays for it). Ends the case as
+ * a set-up failure if it cannot be opened. */
+int kata_dev_null(void);
+
+/* Appends to buf[len..cap) what the non-blocking `fd` holds now (a pipe's
+ * read end); returns the new length. */
+size_t kata_drain(int fd, void *buf, size_t len, size_t cap);
 
 #endif

@@ -169,6 +169,8 @@ static struct epoch remote_epoch(struct kata_remote *r, uint64_t iters, int audi
 	uint64_t w0 = now_ns(CLOCK_MONOTONIC);
 	r->run(iters, audit, &cpu, &sc);
 	uint64_t w1 = now_ns(CLOCK_MONOTONIC);
+	if (r->after)
+		r->after();
 	double wall = (double)(w1 - w0) - r->round_trip_ns;
 	if (wall < 0)
 		wall = 0;

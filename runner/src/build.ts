@@ -147,7 +147,7 @@ function firstError(stderr: string): string | undefined {
 }
 
 /** The judge's own C files, linked into every judge. */
-export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c', 'vdso-image.c', 'uring-info.c', 'uring-trace.c', 'cached-file.c'];
+export const JUDGE_UNITS = ['judge.c', 'records.c', 'agent-process.c', 'confine.c', 'timing.c', 'references.c', 'rounds.c', 'syscall-names.c', 'vdso-image.c', 'uring-info.c', 'uring-trace.c', 'cached-file.c', 'driver-fds.c'];
 
 /** The host's syscall numbers as a table for syscall-names.c, from the system's own headers. */
 async function syscallTable(tc: Toolchain): Promise<string> {
