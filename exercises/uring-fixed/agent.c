@@ -23,14 +23,14 @@ void fixed_close(void);
 
 /*
  * arg[0] = blocks of 4096 bytes to read, in calls of 64: on its first call
- * the loop makes a 16 MiB file in its directory (ftruncate, filled through a mapping) and
+ * the loop makes a 2 MiB file in its directory (ftruncate, filled through a mapping) and
  * opens it with depth 64; offsets are a fixed pseudo-random walk over it,
  * as the judge's reference reads them. ret[0] = the bytes read,
  * ret[1] = a checksum of the first bytes of each block.
  */
 void loop_read(struct kata_call *c);
 #ifdef KATA_AGENT_LOOPS
-#define KATA_AG_FILE (16u << 20)
+#define KATA_AG_FILE (2u << 20)
 static unsigned char kata_ag_area[KATA_AG_AREA] __attribute__((aligned(4096)));
 static int kata_ag_file = -1;
 static uint64_t kata_ag_walk;

@@ -253,7 +253,7 @@ static void blocks_case(void)
 
 /* ---- the bench: the judge's ring, plain READ on a normal descriptor --------- */
 
-#define LOOP_FILE (16u << 20)
+#define LOOP_FILE (2u << 20)
 
 static struct io_uring plain_ring;
 static int plain_fd = -1;
